@@ -1,0 +1,160 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { LABELS, containerName } from "../configs/labels";
+import { ResourceLimits, Settings } from "../settings/types";
+
+/** A file rendered by the program and uploaded into the container before it starts. */
+export interface ConfigFile {
+    /** File name inside the container's config directory. */
+    readonly name: string;
+    readonly content: string;
+}
+
+export interface HardenedContainerArgs {
+    /** Stack settings: name prefix, environment, log rotation, publish address. */
+    readonly settings: Settings;
+    /** Service name: network alias, component label and container name suffix. */
+    readonly service: string;
+    /** Pinned image reference. */
+    readonly image: string;
+    readonly limits: ResourceLimits;
+    /** The stack's private network. */
+    readonly networkName: pulumi.Input<string>;
+    readonly command?: string[];
+    readonly envs?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Configuration files; uploaded to `configDir`, which is a named volume so the root filesystem can stay read-only. */
+    readonly configFiles?: readonly ConfigFile[];
+    readonly configDir?: string;
+    /** Named volumes to mount read-write, by container path. */
+    readonly volumes?: ReadonlyArray<{ readonly volume: docker.Volume; readonly path: string }>;
+    /** Host paths to mount; read-only unless stated. */
+    readonly hostMounts?: ReadonlyArray<{ readonly hostPath: string; readonly path: string; readonly readOnly?: boolean }>;
+    /** Host port → container port, bound to the configured publish address. */
+    readonly publish?: { readonly hostPort: number; readonly containerPort: number };
+    readonly healthcheck: { readonly test: string[]; readonly startPeriod?: string };
+    /** Block `pulumi up` until the container is healthy (set where something depends on readiness). */
+    readonly waitForHealthy?: boolean;
+    /** Linux capabilities the service needs; everything else is dropped. */
+    readonly capAdd?: string[];
+    /** Run privileged (only Falco, only when its settings ask for it). */
+    readonly privileged?: boolean;
+    /** Keep the root filesystem writable: only for images that write outside their volumes. */
+    readonly writableRootFs?: boolean;
+    /** User to run as; omitted means the image's own (non-root) user. */
+    readonly user?: string;
+    /** Extra tmpfs mounts (path → options); /tmp is always one. */
+    readonly tmpfs?: Record<string, string>;
+    readonly pidMode?: string;
+}
+
+/**
+ * The one way this program makes a container: pinned image by ID, restart policy, log rotation,
+ * labels, healthcheck, limits, no-new-privileges, all capabilities dropped, read-only root.
+ */
+export class HardenedContainer extends pulumi.ComponentResource {
+    readonly container: docker.Container;
+    /** The container's name on the Docker host. */
+    readonly containerName: pulumi.Output<string>;
+    /** Image ID the container runs. */
+    readonly imageId: pulumi.Output<string>;
+
+    constructor(name: string, args: HardenedContainerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("observability:stack:HardenedContainer", name, {}, opts);
+        const { settings, service } = args;
+
+        const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, { parent: this });
+
+        const mounts: docker.types.input.ContainerMount[] = [];
+        const uploads: docker.types.input.ContainerUpload[] = [];
+        if (args.configFiles && args.configFiles.length > 0) {
+            const configDir = args.configDir ?? "/config";
+            // Docker refuses uploads into a read-only root filesystem unless the target is on a volume.
+            const configVolume = new docker.Volume(
+                `${name}-config`,
+                { name: `${containerName(settings.namePrefix, service)}-config`, labels: stackLabels(settings, service) },
+                { parent: this },
+            );
+            mounts.push({ type: "volume", source: configVolume.name, target: configDir });
+            for (const file of args.configFiles) {
+                uploads.push({ file: `${configDir}/${file.name}`, content: file.content, permissions: "0444" });
+            }
+        }
+        for (const v of args.volumes ?? []) mounts.push({ type: "volume", source: v.volume.name, target: v.path });
+        for (const h of args.hostMounts ?? []) {
+            mounts.push({ type: "bind", source: h.hostPath, target: h.path, readOnly: h.readOnly ?? true });
+        }
+
+        this.container = new docker.Container(
+            name,
+            {
+                name: containerName(settings.namePrefix, service),
+                // The image ID, not the tag: a tag string makes Pulumi see a change on every `up`.
+                image: image.imageId,
+                command: args.command,
+                envs: args.envs,
+                restart: "unless-stopped",
+                logDriver: "json-file",
+                logOpts: { "max-size": settings.logRotation.maxSize, "max-file": String(settings.logRotation.maxFiles) },
+                labels: stackLabels(settings, service),
+                networksAdvanced: [{ name: args.networkName, aliases: [service] }],
+                ports: args.publish
+                    ? [{ internal: args.publish.containerPort, external: args.publish.hostPort, ip: settings.publish.address, protocol: "tcp" }]
+                    : [],
+                mounts,
+                uploads,
+                healthcheck: {
+                    tests: ["CMD", ...args.healthcheck.test],
+                    interval: "15s",
+                    timeout: "5s",
+                    retries: 5,
+                    startPeriod: args.healthcheck.startPeriod ?? "20s",
+                },
+                wait: args.waitForHealthy ?? false,
+                waitTimeout: 180,
+                memory: args.limits.memoryMb,
+                // No swap beyond the memory limit: an over-budget service is visible, not slow.
+                memorySwap: args.limits.memoryMb,
+                cpus: String(args.limits.cpus),
+                securityOpts: ["no-new-privileges:true"],
+                capabilities: { drops: ["ALL"], adds: args.capAdd ?? [] },
+                privileged: args.privileged ?? false,
+                readOnly: !(args.writableRootFs ?? false),
+                tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m", ...(args.tmpfs ?? {}) },
+                user: args.user,
+                pidMode: args.pidMode,
+                destroyGraceSeconds: 30,
+            },
+            // Fixed names and ports collide if the replacement is created before the old one is gone.
+            { parent: this, deleteBeforeReplace: true },
+        );
+
+        this.containerName = this.container.name;
+        this.imageId = image.imageId;
+        this.registerOutputs({ containerName: this.containerName, imageId: this.imageId });
+    }
+}
+
+/** Labels on every container and volume: who manages it, which component, environment and stack. */
+export function stackLabels(settings: Settings, service: string): Array<{ label: string; value: string }> {
+    return [
+        { label: LABELS.managedBy, value: "pulumi" },
+        { label: LABELS.component, value: service },
+        { label: LABELS.environment, value: settings.environment },
+        { label: LABELS.stack, value: settings.namePrefix },
+    ];
+}
+
+/** A named data volume; retained on `pulumi destroy` where the settings say so (prod). */
+export function dataVolume(
+    parent: pulumi.Resource,
+    name: string,
+    settings: Settings,
+    service: string,
+    suffix = "data",
+): docker.Volume {
+    return new docker.Volume(
+        name,
+        { name: `${containerName(settings.namePrefix, service)}-${suffix}`, labels: stackLabels(settings, service) },
+        { parent, retainOnDelete: settings.retainVolumes },
+    );
+}

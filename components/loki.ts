@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import { LOKI_DATA_DIR, renderLokiConfig } from "../configs/loki";
+import { SERVICE_PORTS } from "../settings/defaults";
+import { Settings } from "../settings/types";
+import { HardenedContainer, dataVolume } from "./hardenedContainer";
+
+export interface LokiArgs {
+    /** Validated stack settings. */
+    readonly settings: Settings;
+    /** Name of the stack's private network. */
+    readonly networkName: pulumi.Input<string>;
+}
+
+/** Grafana Loki, single binary, filesystem storage on a named volume, retention applied. */
+export class Loki extends pulumi.ComponentResource {
+    /** Push and query URL inside the stack's network. */
+    readonly url: pulumi.Output<string>;
+    readonly containerName: pulumi.Output<string>;
+    /** URL on the host, when Loki is published. */
+    readonly publishedUrl: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("observability:stack:Loki", name, {}, opts);
+        const { settings } = args;
+        const data = dataVolume(this, `${name}-data`, settings, "loki");
+        const hostPort = settings.publish.ports.loki;
+
+        const container = new HardenedContainer(
+            name,
+            {
+                settings,
+                service: "loki",
+                image: settings.images.loki,
+                limits: settings.resources.loki,
+                networkName: args.networkName,
+                command: ["-config.file=/config/loki.yaml"],
+                configFiles: [{ name: "loki.yaml", content: renderLokiConfig(settings) }],
+                volumes: [{ volume: data, path: LOKI_DATA_DIR }],
+                publish: hostPort ? { hostPort, containerPort: SERVICE_PORTS.loki } : undefined,
+                // The image has no shell since 3.6; the binary checks its own readiness.
+                healthcheck: { test: ["/usr/bin/loki", "-health", "-config.file=/config/loki.yaml"], startPeriod: "30s" },
+                // The collector, Grafana and Prometheus all depend on Loki being ready.
+                waitForHealthy: true,
+            },
+            { parent: this },
+        );
+
+        this.url = pulumi.output(`http://loki:${SERVICE_PORTS.loki}`);
+        this.containerName = container.containerName;
+        this.publishedUrl = pulumi.output(hostPort ? `http://${settings.publish.address}:${hostPort}` : undefined);
+        this.registerOutputs({ url: this.url, containerName: this.containerName, publishedUrl: this.publishedUrl });
+    }
+}

@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DOCKER_SOCKET, PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "../configs/promtail";
+import { SERVICE_PORTS } from "../settings/defaults";
+import { Settings } from "../settings/types";
+import { HardenedContainer, dataVolume } from "./hardenedContainer";
+
+export interface PromtailArgs {
+    /** Validated stack settings. */
+    readonly settings: Settings;
+    /** Name of the stack's private network. */
+    readonly networkName: pulumi.Input<string>;
+}
+
+/** Promtail: discovers containers through the Docker socket and pushes their logs to Loki. */
+export class Promtail extends pulumi.ComponentResource {
+    readonly containerName: pulumi.Output<string>;
+
+    constructor(name: string, args: PromtailArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("observability:stack:Promtail", name, {}, opts);
+        const { settings } = args;
+        pulumi.log.warn(
+            "Promtail reached end of life on 2026-03-02 and receives no more fixes; Grafana Alloy is its successor " +
+                "(https://grafana.com/docs/alloy/latest/set-up/migrate/from-promtail/).",
+            this,
+        );
+        const positions = dataVolume(this, `${name}-positions`, settings, "promtail", "positions");
+
+        const container = new HardenedContainer(
+            name,
+            {
+                settings,
+                service: "promtail",
+                image: settings.images.promtail,
+                limits: settings.resources.promtail,
+                networkName: args.networkName,
+                command: ["-config.file=/config/promtail.yaml"],
+                configFiles: [{ name: "promtail.yaml", content: renderPromtailConfig(settings) }],
+                volumes: [{ volume: positions, path: PROMTAIL_POSITIONS_DIR }],
+                // Read-only: discovery and log reading only need the API's read calls.
+                hostMounts: [{ hostPath: DOCKER_SOCKET, path: DOCKER_SOCKET, readOnly: true }],
+                // The image (Debian) has bash but neither curl nor wget.
+                healthcheck: {
+                    test: [
+                        "bash",
+                        "-c",
+                        `exec 3<>/dev/tcp/127.0.0.1/${SERVICE_PORTS.promtail} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3`,
+                    ],
+                },
+                // The image runs as root: the Docker socket is root:docker 0660. No capability is needed for that.
+            },
+            { parent: this },
+        );
+        this.containerName = container.containerName;
+        this.registerOutputs({ containerName: this.containerName });
+    }
+}

@@ -1,0 +1,22 @@
+/** Docker labels every stack container carries; the collector relabels them into Loki labels. */
+export const LABELS = {
+    managedBy: "observability.managed-by",
+    component: "observability.component",
+    environment: "observability.environment",
+    stack: "observability.stack",
+} as const;
+
+/** The label the collector sees for a Docker label: `__meta_docker_container_label_<sanitised>`. */
+export function dockerMetaLabel(dockerLabel: string): string {
+    return `__meta_docker_container_label_${dockerLabel.replace(/[^a-zA-Z0-9_]/g, "_")}`;
+}
+
+/** Container name of a stack service: the prefix keeps several stacks apart on one host. */
+export function containerName(prefix: string, service: string): string {
+    return `${prefix}-${service}`;
+}
+
+/** Escapes a literal for RE2 (relabel rules, LogQL regex matchers). */
+export function escapeRegex(literal: string): string {
+    return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

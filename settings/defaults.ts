@@ -1,0 +1,49 @@
+import { Service, ResourceLimits } from "./types";
+
+/** Exact image versions; a digest may be appended. Bumped deliberately, never floating. */
+export const DEFAULT_IMAGES: Readonly<Record<Service, string>> = {
+    loki: "grafana/loki:3.7.3",
+    // Promtail's last release line: it reached end of life on 2026-03-02.
+    promtail: "grafana/promtail:3.6.11",
+    prometheus: "prom/prometheus:v3.14.0",
+    grafana: "grafana/grafana:13.1.2",
+    falco: "falcosecurity/falco:0.44.1",
+    demoPostgres: "postgres:17.6-alpine",
+    demoExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
+};
+
+/** The reference budget: Loki 512 MB / 0.5 CPU, Promtail 256 MB / 0.25 CPU. */
+export const DEFAULT_RESOURCES: Readonly<Record<Service, ResourceLimits>> = {
+    loki: { memoryMb: 512, cpus: 0.5 },
+    promtail: { memoryMb: 256, cpus: 0.25 },
+    prometheus: { memoryMb: 512, cpus: 0.5 },
+    grafana: { memoryMb: 512, cpus: 0.5 },
+    falco: { memoryMb: 512, cpus: 0.5 },
+    demoPostgres: { memoryMb: 256, cpus: 0.5 },
+    demoExporter: { memoryMb: 64, cpus: 0.1 },
+};
+
+/** Below these a service does not start or is OOM-killed under ordinary load. */
+export const MIN_MEMORY_MB: Readonly<Record<Service, number>> = {
+    loki: 128,
+    promtail: 64,
+    prometheus: 128,
+    grafana: 128,
+    falco: 128,
+    demoPostgres: 64,
+    demoExporter: 16,
+};
+
+export const DEFAULT_PORTS = { grafana: 3000, prometheus: 9090 } as const;
+
+/** The container ports each service listens on inside the network. */
+export const SERVICE_PORTS = {
+    loki: 3100,
+    promtail: 9080,
+    prometheus: 9090,
+    grafana: 3000,
+    falcoWeb: 8765,
+    falcoMetrics: 8765,
+    demoPostgres: 5432,
+    demoExporter: 9187,
+} as const;

@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE, SECRET_KEYS, parseSettings } from "./parse";
+import { Settings } from "./types";
+
+/** Values that must never appear in plain text: only ever held as Pulumi secrets. */
+export interface Secrets {
+    /** Grafana admin password; generated when absent. */
+    readonly grafanaAdminPassword?: pulumi.Output<string>;
+    /** Credentials for an external Grafana: "user:password" or a service-account token. */
+    readonly grafanaAuth?: pulumi.Output<string>;
+    /** Webhook or Slack URL of the alert contact point. */
+    readonly contactPointUrl?: pulumi.Output<string>;
+}
+
+/** Stack configuration as the engine hands it over: JSON text for structured values. */
+export function rawConfig(all: Record<string, string> = pulumi.runtime.allConfig()): Record<string, unknown> {
+    const prefix = `${NAMESPACE}:`;
+    const out: Record<string, unknown> = {};
+    for (const [key, text] of Object.entries(all)) {
+        if (!key.startsWith(prefix)) continue;
+        out[key.slice(prefix.length)] = decode(text);
+    }
+    return out;
+}
+
+function decode(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+/** The one place stack configuration is read; throws before any resource exists if it is invalid. */
+export function loadSettings(): { settings: Settings; secrets: Secrets } {
+    const settings = parseSettings(pulumi.getStack(), rawConfig());
+    const config = new pulumi.Config(NAMESPACE);
+    const secrets: Secrets = Object.fromEntries(
+        SECRET_KEYS.map((key) => [key, config.getSecret(key)]).filter(([, v]) => v !== undefined),
+    );
+    return { settings, secrets };
+}

@@ -1,0 +1,222 @@
+import { DEFAULT_IMAGES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
+import { SettingsError } from "./errors";
+import { Fields } from "./fields";
+import { Application, ContactPointSettings, PUBLISHABLE, Publishable, SERVICES, Service, Settings } from "./types";
+import { parsePrometheusSize } from "./units";
+
+export const NAMESPACE = "observability";
+
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const LABEL = /^([a-zA-Z0-9][a-zA-Z0-9_.-]*)=(.+)$/;
+const HOST_PORT = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*:\d{1,5}$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+// repository[:tag][@sha256:digest], registry host with optional port allowed.
+const IMAGE = /^((?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+// An exact release: at least major.minor, optionally a suffix ("17.6-alpine", "v3.14.0").
+const EXACT_TAG = /^v?\d+\.\d+(\.\d+)*([-+_.][A-Za-z0-9.]+)*$/;
+
+/**
+ * Turns the raw stack configuration (key without namespace -> value, objects already parsed)
+ * into validated settings with every default applied. Throws SettingsError on the first bad value.
+ */
+export function parseSettings(stack: string, raw: Record<string, unknown>): Settings {
+    const root = new Fields(NAMESPACE, raw, ":");
+    const environment = root.string("environment", stack, NAME, "expected a name of letters, digits, '.', '_' or '-'");
+    const namePrefix = root.string("namePrefix", `obs-${stack}`, /^[a-z0-9][a-z0-9_.-]{0,40}$/, "expected 1-41 lowercase letters, digits, '.', '_' or '-'");
+    const dockerHost = root.string("dockerHost", "unix:///var/run/docker.sock");
+    checkDockerHost(root.key("dockerHost"), dockerHost);
+
+    const images = parseImages(root.object("images"));
+    const resources = parseResources(root.object("resources"));
+    const publish = parsePublish(root.object("publish"));
+
+    const rotation = root.object("logRotation");
+    const logRotation = {
+        maxSize: rotation.string("maxSize", "10m", /^\d+[kmg]$/, "expected a size with unit k, m or g (e.g. 10m)"),
+        maxFiles: rotation.number("maxFiles", 3, 1, 100, true),
+    };
+    rotation.rejectUnknown();
+
+    const lokiFields = root.object("loki");
+    const loki = {
+        retention: lokiFields.duration("retention", "168h", (d) =>
+            d.seconds % 86400 === 0 ? undefined : "must be a whole number of days (a multiple of Loki's 24h index period), e.g. 72h or 30d",
+        ),
+        deleteDelay: lokiFields.duration("deleteDelay", "2h"),
+        ingestionRateMb: lokiFields.number("ingestionRateMb", 4, 0.1, 1024),
+        ingestionBurstSizeMb: lokiFields.number("ingestionBurstSizeMb", 6, 0.1, 1024),
+    };
+    lokiFields.rejectUnknown();
+    if (loki.ingestionBurstSizeMb < loki.ingestionRateMb) {
+        throw new SettingsError(lokiFields.key("ingestionBurstSizeMb"), loki.ingestionBurstSizeMb, `must be at least ingestionRateMb (${loki.ingestionRateMb})`);
+    }
+
+    const applications = parseApplications(root.key("applications"), root.raw("applications"));
+    const labelText = root.string("applicationLabel", undefined, LABEL, "expected key=value, e.g. logging=enabled");
+    const labelMatch = labelText ? LABEL.exec(labelText) : null;
+    const applicationLabel = labelMatch ? { key: labelMatch[1], value: labelMatch[2] } : undefined;
+
+    const promFields = root.object("prometheus");
+    const prometheus = {
+        scrapeInterval: promFields.duration("scrapeInterval", "30s"),
+        retention: promFields.duration("retention", "15d"),
+        retentionSize: optionalSize(promFields, "retentionSize"),
+    };
+    promFields.rejectUnknown();
+
+    const alertFields = root.object("alerts");
+    const alerts = {
+        lokiIngestionBytesPerSecond: alertFields.number("lokiIngestionBytesPerSecond", 10_000_000, 1, 1e12),
+        lokiErrorRatio: alertFields.number("lokiErrorRatio", 0.05, 0.0001, 1),
+        downFor: alertFields.duration("downFor", "2m"),
+        logErrorsPerMinute: alertFields.number("logErrorsPerMinute", 10, 1, 1e9),
+        tracebacksPer5m: alertFields.number("tracebacksPer5m", 5, 1, 1e9),
+    };
+    alertFields.rejectUnknown();
+
+    const falcoFields = root.object("falco");
+    const falco = { enabled: falcoFields.boolean("enabled", true), privileged: falcoFields.boolean("privileged", false) };
+    falcoFields.rejectUnknown();
+
+    const grafana = parseGrafana(root.object("grafana"));
+
+    const demoFields = root.object("demo");
+    const demo = { enabled: demoFields.boolean("enabled", false) };
+    demoFields.rejectUnknown();
+
+    const retainVolumes = root.boolean("retainVolumes", false);
+
+    // Secrets are read by load.ts through Pulumi's secret API; they are known keys here.
+    for (const secret of SECRET_KEYS) root.raw(secret);
+    root.rejectUnknown();
+
+    return {
+        stack, environment, namePrefix, dockerHost, images, resources, publish, logRotation, loki,
+        applications, applicationLabel, prometheus, alerts, falco, grafana, demo, retainVolumes,
+    };
+}
+
+/** Keys whose values must be Pulumi secrets; read by the loader, never placed in Settings. */
+export const SECRET_KEYS = ["grafanaAdminPassword", "grafanaAuth", "contactPointUrl"] as const;
+
+function checkDockerHost(key: string, value: string): void {
+    const ok =
+        /^unix:\/\/\/[^\s]+$/.test(value) ||
+        /^tcp:\/\/[a-zA-Z0-9.-]+:\d{1,5}\/?$/.test(value) ||
+        /^ssh:\/\/([a-zA-Z0-9._-]+@)?[a-zA-Z0-9.-]+(:\d{1,5})?\/?$/.test(value);
+    if (!ok) {
+        throw new SettingsError(key, value, "expected unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port]");
+    }
+}
+
+function parseImages(f: Fields): Record<Service, string> {
+    const out = {} as Record<Service, string>;
+    for (const service of SERVICES) {
+        const ref = f.string(service, DEFAULT_IMAGES[service]);
+        const m = IMAGE.exec(ref);
+        const tag = m?.[2];
+        const digest = m?.[3];
+        const pinned = m && (digest || (tag && tag !== "latest" && EXACT_TAG.test(tag)));
+        if (!pinned) {
+            throw new SettingsError(
+                f.key(service),
+                ref,
+                "expected an image pinned to an exact version (repository:1.2.3) or a digest (@sha256:...); 'latest', tagless and floating tags are refused",
+            );
+        }
+        out[service] = ref;
+    }
+    f.rejectUnknown();
+    return out;
+}
+
+function parseResources(f: Fields): Record<Service, { memoryMb: number; cpus: number }> {
+    const out = {} as Record<Service, { memoryMb: number; cpus: number }>;
+    for (const service of SERVICES) {
+        const s = f.object(service);
+        out[service] = {
+            memoryMb: s.memoryMb("memory", DEFAULT_RESOURCES[service].memoryMb, MIN_MEMORY_MB[service]),
+            cpus: s.number("cpus", DEFAULT_RESOURCES[service].cpus, 0.01, 64),
+        };
+        s.rejectUnknown();
+    }
+    f.rejectUnknown();
+    return out;
+}
+
+function parsePublish(f: Fields): Settings["publish"] {
+    const allowAllInterfaces = f.boolean("allowAllInterfaces", false);
+    const address = f.string("address", "127.0.0.1");
+    if (!IPV4.test(address)) {
+        throw new SettingsError(f.key("address"), address, "expected an IPv4 address such as 127.0.0.1");
+    }
+    if (address === "0.0.0.0" && !allowAllInterfaces) {
+        throw new SettingsError(f.key("address"), address, "publishes on every interface; set publish.allowAllInterfaces: true to allow it");
+    }
+    const ports: Partial<Record<Publishable, number>> = {};
+    const seen = new Map<number, string>();
+    for (const service of PUBLISHABLE) {
+        const v = f.raw(service);
+        const fallback = service === "loki" ? undefined : DEFAULT_PORTS[service];
+        const port = v === undefined ? fallback : v === false ? undefined : v;
+        if (port === undefined) continue;
+        if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
+            throw new SettingsError(f.key(service), v, "expected a port from 1 to 65535, or false to not publish");
+        }
+        const other = seen.get(port);
+        if (other) throw new SettingsError(f.key(service), v, `port ${port} is already used by publish.${other}`);
+        seen.set(port, service);
+        ports[service] = port;
+    }
+    f.rejectUnknown();
+    return { address, allowAllInterfaces, ports };
+}
+
+function parseApplications(key: string, value: unknown): Application[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) throw new SettingsError(key, value, "expected a list of applications");
+    const names = new Set<string>();
+    return value.map((entry, i) => {
+        const itemKey = `${key}[${i}]`;
+        // A bare string is shorthand for { name }.
+        const f = typeof entry === "string" ? Fields.of(itemKey, { name: entry }) : Fields.of(itemKey, entry);
+        const rawName = f.raw("name");
+        if (rawName === undefined || rawName === "") {
+            throw new SettingsError(f.key("name"), entry, "an application entry needs a non-empty container name");
+        }
+        const name = f.string("name", "", NAME, "expected a Docker container name (letters, digits, '.', '_', '-')");
+        if (names.has(name)) throw new SettingsError(f.key("name"), name, "is listed twice");
+        names.add(name);
+        const app: Application = {
+            name,
+            pythonTracebacks: f.boolean("pythonTracebacks", false),
+            metrics: f.string("metrics", undefined, HOST_PORT, "expected host:port reachable from the stack's network"),
+        };
+        f.rejectUnknown();
+        return app;
+    });
+}
+
+function optionalSize(f: Fields, name: string): string | undefined {
+    const v = f.raw(name);
+    if (v === undefined) return undefined;
+    const size = parsePrometheusSize(v);
+    if (!size) throw new SettingsError(f.key(name), v, "expected a size such as 512MB or 5GB");
+    return size;
+}
+
+function parseGrafana(f: Fields): Settings["grafana"] {
+    const externalUrl = f.string("externalUrl", undefined, /^https?:\/\/[^\s/]+(\/[^\s]*)?$/, "expected an http(s):// URL");
+    const adminUser = f.string("adminUser", "admin", NAME, "expected a user name");
+    const cp = f.object("contactPoint");
+    const kind = cp.string("kind", "email", /^(email|webhook|slack)$/, "expected email, webhook or slack");
+    const rawAddresses = cp.raw("addresses") ?? ["alerts@example.com"];
+    if (!Array.isArray(rawAddresses) || rawAddresses.length === 0 || !rawAddresses.every((a) => typeof a === "string" && EMAIL.test(a))) {
+        throw new SettingsError(cp.key("addresses"), rawAddresses, "expected a non-empty list of email addresses");
+    }
+    cp.rejectUnknown();
+    f.rejectUnknown();
+    const contactPoint: ContactPointSettings = { kind: kind as ContactPointSettings["kind"], addresses: rawAddresses as string[] };
+    return { externalUrl, adminUser, contactPoint };
+}

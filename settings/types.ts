@@ -1,0 +1,89 @@
+import { Duration } from "./units";
+
+/** The stack's services; each has an image and resource limits. */
+export const SERVICES = ["loki", "promtail", "prometheus", "grafana", "falco", "demoPostgres", "demoExporter"] as const;
+export type Service = (typeof SERVICES)[number];
+
+/** Services whose ports can be published on the host. */
+export const PUBLISHABLE = ["grafana", "prometheus", "loki"] as const;
+export type Publishable = (typeof PUBLISHABLE)[number];
+
+export interface ResourceLimits {
+    /** Hard memory limit, in MiB. */
+    readonly memoryMb: number;
+    /** CPU quota, in cores. */
+    readonly cpus: number;
+}
+
+/** An application container whose logs are collected (and, optionally, whose metrics are scraped). */
+export interface Application {
+    /** Docker container name, e.g. "ecommerce-dashboard". */
+    readonly name: string;
+    /** Joins Python tracebacks to the log line that precedes them. */
+    readonly pythonTracebacks: boolean;
+    /** "host:port" of a metrics endpoint reachable from the stack's network. */
+    readonly metrics?: string;
+}
+
+/** Where log-based Grafana alerts are sent. Secrets (URLs, tokens) come from `Secrets`, not from here. */
+export interface ContactPointSettings {
+    readonly kind: "email" | "webhook" | "slack";
+    /** Email addresses, for kind "email". */
+    readonly addresses: readonly string[];
+}
+
+export interface Settings {
+    readonly stack: string;
+    readonly environment: string;
+    /** Prefix of every Docker object the stack creates (containers, volumes, network). */
+    readonly namePrefix: string;
+    /** Docker daemon: unix://, tcp:// or ssh:// URL. */
+    readonly dockerHost: string;
+    readonly images: Readonly<Record<Service, string>>;
+    readonly resources: Readonly<Record<Service, ResourceLimits>>;
+    readonly publish: {
+        /** Host address ports are bound to. */
+        readonly address: string;
+        /** Whether binding to 0.0.0.0 was explicitly allowed. */
+        readonly allowAllInterfaces: boolean;
+        /** Host port per published service; absent means not published. */
+        readonly ports: Readonly<Partial<Record<Publishable, number>>>;
+    };
+    readonly logRotation: { readonly maxSize: string; readonly maxFiles: number };
+    readonly loki: {
+        readonly retention: Duration;
+        readonly deleteDelay: Duration;
+        readonly ingestionRateMb: number;
+        readonly ingestionBurstSizeMb: number;
+    };
+    readonly applications: readonly Application[];
+    /** Containers carrying this label ("key=value") are collected too. */
+    readonly applicationLabel?: { readonly key: string; readonly value: string };
+    readonly prometheus: {
+        readonly scrapeInterval: Duration;
+        readonly retention: Duration;
+        readonly retentionSize?: string;
+    };
+    readonly alerts: {
+        /** LokiHighIngestionRate fires above this many bytes per second. */
+        readonly lokiIngestionBytesPerSecond: number;
+        /** LokiRequestErrors fires above this ratio of 5xx responses. */
+        readonly lokiErrorRatio: number;
+        /** How long a service must be down before its alert fires. */
+        readonly downFor: Duration;
+        /** Grafana alert: log lines matching error patterns per minute per container. */
+        readonly logErrorsPerMinute: number;
+        /** Grafana alert: Python tracebacks per 5 minutes per container. */
+        readonly tracebacksPer5m: number;
+    };
+    readonly falco: { readonly enabled: boolean; readonly privileged: boolean };
+    readonly grafana: {
+        /** URL of an existing Grafana to manage instead of running one; absent means the stack runs its own. */
+        readonly externalUrl?: string;
+        readonly adminUser: string;
+        readonly contactPoint: ContactPointSettings;
+    };
+    readonly demo: { readonly enabled: boolean };
+    /** Keep data volumes when the stack is destroyed (prod). */
+    readonly retainVolumes: boolean;
+}

@@ -1,0 +1,129 @@
+import * as path from "path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { readStackFile } from "../../settings/stackFile";
+
+/** A resource the program registered: its type token, logical name and inputs as the engine saw them. */
+export interface Registered {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, any>;
+}
+
+/** Pulumi's marker on a secret value as it crosses the RPC boundary. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+export function isSecret(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
+}
+
+/** Unwraps secret markers (recursively) so tests can read the value behind one. */
+export function reveal(value: any): any {
+    if (isSecret(value)) return reveal(value.value);
+    if (Array.isArray(value)) return value.map(reveal);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+    return value;
+}
+
+/** The real Pulumi.<stack>.yaml as the engine would hand it over, with optional overrides. */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
+    return readStackFile(stack, path.join(__dirname, "..", ".."), overrides);
+}
+
+/** Outputs the mock provider reports back, so the program sees realistic state. */
+function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+    switch (type) {
+        case "docker:index/remoteImage:RemoteImage":
+            return { ...inputs, imageId: `sha256:${Buffer.from(name).toString("hex").padEnd(64, "0").slice(0, 64)}`, repoDigest: `${inputs.name}@sha256:test` };
+        case "random:index/randomPassword:RandomPassword":
+            return { ...inputs, result: "generated-password-for-tests" };
+        default:
+            return inputs;
+    }
+}
+
+export interface ProgramRun {
+    readonly resources: Registered[];
+    readonly outputs: Record<string, unknown>;
+    readonly warnings: string[];
+}
+
+/**
+ * Runs the real program (index.ts) under Pulumi's mocks with the given configuration and records every
+ * resource it registers. One run per Jest module: the Pulumi runtime holds global state.
+ */
+export async function runProgram(
+    stack: string,
+    config: Record<string, string>,
+    onRegister: (r: Registered) => void = () => undefined,
+): Promise<ProgramRun> {
+    const resources: Registered[] = [];
+    const warnings: string[] = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const registered = { type: args.type, name: args.name, inputs: args.inputs };
+                resources.push(registered);
+                onRegister(registered);
+                return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
+            },
+            call: (args) => {
+                throw new Error(`unmocked call ${args.token}`);
+            },
+        },
+        "observability",
+        stack,
+        false,
+    );
+    pulumi.runtime.setAllConfig(config);
+    const originalWarn = pulumi.log.warn;
+    (pulumi.log as any).warn = (msg: string) => {
+        warnings.push(msg);
+        return Promise.resolve();
+    };
+    try {
+        const program = require("../../index") as () => Record<string, pulumi.Input<unknown>>;
+        const exported = program();
+        const outputs: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(exported)) outputs[k] = await outputOf(pulumi.output(v));
+        await settle();
+        return { resources, outputs, warnings };
+    } finally {
+        (pulumi.log as any).warn = originalWarn;
+    }
+}
+
+/** Resolves an Output's value (under mocks every value is known). */
+export function outputOf<T>(o: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => o.apply((v) => resolve(v)));
+}
+
+/** Waits for the registrations the program started to reach the mock monitor. */
+async function settle(): Promise<void> {
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}
+
+export function byType(run: ProgramRun, type: string): Registered[] {
+    return run.resources.filter((r) => r.type === type);
+}
+
+export function one(run: ProgramRun, type: string, predicate: (r: Registered) => boolean = () => true): Registered {
+    const found = byType(run, type).filter(predicate);
+    if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+    return found[0];
+}
+
+/** The container whose component label is `service`. */
+export function container(run: ProgramRun, service: string): Registered {
+    return one(run, "docker:index/container:Container", (r) =>
+        (r.inputs.labels ?? []).some((l: any) => l.label === "observability.component" && l.value === service),
+    );
+}
+
+/** Parses the uploaded file `name` of a container. */
+export function uploaded(c: Registered, name: string): any {
+    const upload = (c.inputs.uploads ?? []).find((u: any) => u.file.endsWith(`/${name}`));
+    if (!upload) throw new Error(`${c.name} has no upload ${name}`);
+    return yaml.load(reveal(upload.content));
+}

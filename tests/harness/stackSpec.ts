@@ -1,0 +1,166 @@
+import { rawConfig } from "../../settings/load";
+import { parseSettings } from "../../settings/parse";
+import { Settings } from "../../settings/types";
+import { ProgramRun, Registered, byType, container, runProgram, stackConfig, uploaded } from "./mocks";
+
+const CONTAINER = "docker:index/container:Container";
+
+/** Runs the program for one real stack file once, shared by that stack's test file. */
+export function programFor(stack: string): { run: () => ProgramRun; settings: Settings } {
+    const config = stackConfig(stack);
+    const settings = parseSettings(stack, rawConfig(config));
+    let result: ProgramRun | undefined;
+    beforeAll(async () => {
+        result = await runProgram(stack, config);
+    });
+    return {
+        settings,
+        run: () => {
+            if (!result) throw new Error("program did not run");
+            return result;
+        },
+    };
+}
+
+/** The checks every stack must pass: the foundation's promises, asserted on registered inputs. */
+export function foundationSpec(stack: string, program: { run: () => ProgramRun; settings: Settings }): void {
+    const { settings } = program;
+    const containers = () => byType(program.run(), CONTAINER);
+
+    describe(`${stack}: network`, () => {
+        test("one private bridge network", () => {
+            const nets = byType(program.run(), "docker:index/network:Network");
+            expect(nets).toHaveLength(1);
+            expect(nets[0].inputs.name).toBe(`${settings.namePrefix}-net`);
+            expect(nets[0].inputs.driver).toBe("bridge");
+        });
+        test("every container joins it under its service alias", () => {
+            for (const c of containers()) {
+                const service = label(c, "observability.component");
+                expect(c.inputs.networksAdvanced).toEqual([{ name: `${settings.namePrefix}-net`, aliases: [service] }]);
+            }
+        });
+        test("the Docker provider targets the configured host", () => {
+            const provider = byType(program.run(), "pulumi:providers:docker");
+            expect(provider).toHaveLength(1);
+            expect(provider[0].inputs.host).toBe(settings.dockerHost);
+        });
+    });
+
+    describe(`${stack}: every container is hardened`, () => {
+        test("runs the pinned image by ID, not by tag", () => {
+            const images = byType(program.run(), "docker:index/remoteImage:RemoteImage");
+            for (const c of containers()) expect(c.inputs.image).toMatch(/^sha256:[0-9a-f]{64}$/);
+            for (const i of images) {
+                expect(i.inputs.name).not.toMatch(/:latest$/);
+                expect(i.inputs.name).toMatch(/:v?\d+\.\d+|@sha256:/);
+            }
+            expect(images.length).toBe(containers().length);
+        });
+        test("restart policy, log rotation, labels", () => {
+            for (const c of containers()) {
+                expect(c.inputs.restart).toBe("unless-stopped");
+                expect(c.inputs.logDriver).toBe("json-file");
+                expect(c.inputs.logOpts).toEqual({ "max-size": settings.logRotation.maxSize, "max-file": String(settings.logRotation.maxFiles) });
+                expect(label(c, "observability.managed-by")).toBe("pulumi");
+                expect(label(c, "observability.environment")).toBe(settings.environment);
+                expect(label(c, "observability.stack")).toBe(settings.namePrefix);
+            }
+        });
+        test("healthcheck, limits, no-new-privileges, capabilities dropped, replaced delete-first", () => {
+            for (const c of containers()) {
+                expect(c.inputs.healthcheck.tests[0]).toBe("CMD");
+                expect(c.inputs.healthcheck.tests.length).toBeGreaterThan(1);
+                expect(c.inputs.memory).toBeGreaterThanOrEqual(16);
+                expect(Number(c.inputs.cpus)).toBeGreaterThan(0);
+                expect(c.inputs.securityOpts).toContain("no-new-privileges:true");
+                expect(c.inputs.capabilities.drops).toEqual(["ALL"]);
+                expect(c.inputs.tmpfs["/tmp"]).toBeDefined();
+            }
+        });
+        test("published ports are bound to the configured address only", () => {
+            for (const c of containers()) {
+                for (const p of c.inputs.ports ?? []) expect(p.ip).toBe(settings.publish.address);
+            }
+            const published = containers().flatMap((c) => (c.inputs.ports ?? []).map((p: any) => p.external));
+            expect(published.sort()).toEqual(Object.values(settings.publish.ports).sort());
+        });
+    });
+
+    describe(`${stack}: Loki`, () => {
+        const loki = () => container(program.run(), "loki");
+        test("limits from settings, image from settings", () => {
+            expect(loki().inputs.memory).toBe(settings.resources.loki.memoryMb);
+            expect(loki().inputs.cpus).toBe(String(settings.resources.loki.cpus));
+            expect(image(program.run(), "loki")).toBe(settings.images.loki);
+        });
+        test("data on a named volume at /loki, read-only root, image user", () => {
+            const mount = loki().inputs.mounts.find((m: any) => m.target === "/loki");
+            expect(mount.type).toBe("volume");
+            expect(mount.source).toBe(`${settings.namePrefix}-loki-data`);
+            expect(loki().inputs.readOnly).toBe(true);
+            expect(loki().inputs.user).toBeUndefined();
+        });
+        test("waits until healthy, checked by the binary itself", () => {
+            expect(loki().inputs.wait).toBe(true);
+            expect(loki().inputs.healthcheck.tests).toContain("-health");
+        });
+        test("published only if asked", () => {
+            const ports = loki().inputs.ports ?? [];
+            if (settings.publish.ports.loki) expect(ports).toEqual([expect.objectContaining({ internal: 3100, external: settings.publish.ports.loki })]);
+            else expect(ports).toEqual([]);
+        });
+        test("uploaded configuration applies this stack's retention and limits", () => {
+            const cfg = uploaded(loki(), "loki.yaml");
+            expect(cfg.limits_config.retention_period).toBe(`${settings.loki.retention.seconds / 3600}h`);
+            expect(cfg.limits_config.ingestion_rate_mb).toBe(settings.loki.ingestionRateMb);
+            expect(cfg.limits_config.ingestion_burst_size_mb).toBe(settings.loki.ingestionBurstSizeMb);
+            expect(cfg.compactor.retention_enabled).toBe(true);
+            expect(cfg.compactor.delete_request_store).toBe("filesystem");
+            expect(cfg.ingester.wal.dir.startsWith("/loki/")).toBe(true);
+            expect(loki().inputs.command).toEqual(["-config.file=/config/loki.yaml"]);
+        });
+    });
+
+    describe(`${stack}: Promtail`, () => {
+        const promtail = () => container(program.run(), "promtail");
+        test("limits and image from settings", () => {
+            expect(promtail().inputs.memory).toBe(settings.resources.promtail.memoryMb);
+            expect(image(program.run(), "promtail")).toBe(settings.images.promtail);
+        });
+        test("Docker socket mounted read-only; positions on a named volume", () => {
+            const sock = promtail().inputs.mounts.find((m: any) => m.target === "/var/run/docker.sock");
+            expect(sock).toEqual(expect.objectContaining({ type: "bind", readOnly: true }));
+            const cfg = uploaded(promtail(), "promtail.yaml");
+            const positionsDir = cfg.positions.filename.replace(/\/[^/]+$/, "");
+            const mount = promtail().inputs.mounts.find((m: any) => m.target === positionsDir);
+            expect(mount).toEqual(expect.objectContaining({ type: "volume", source: `${settings.namePrefix}-promtail-positions` }));
+        });
+        test("one Docker-discovery job, no docker stage, pushes to Loki", () => {
+            const cfg = uploaded(promtail(), "promtail.yaml");
+            expect(cfg.scrape_configs).toHaveLength(1);
+            expect(cfg.scrape_configs[0].docker_sd_configs[0].host).toBe("unix:///var/run/docker.sock");
+            expect(JSON.stringify(cfg.scrape_configs[0].pipeline_stages)).not.toContain('"docker"');
+            expect(cfg.clients).toEqual([{ url: "http://loki:3100/loki/api/v1/push" }]);
+        });
+        test("collects every configured application container", () => {
+            const cfg = uploaded(promtail(), "promtail.yaml");
+            const byName = cfg.scrape_configs[0].relabel_configs.find((r: any) => r.source_labels?.[0] === "__meta_docker_container_name" && r.target_label === "__tmp_collect");
+            const names = new RegExp(`^${byName.regex}$`);
+            for (const app of settings.applications) expect(names.test(`/${app.name}`)).toBe(true);
+            expect(names.test("/unrelated")).toBe(false);
+        });
+    });
+}
+
+export function label(c: Registered, key: string): string | undefined {
+    return (c.inputs.labels ?? []).find((l: any) => l.label === key)?.value;
+}
+
+/** The image reference pulled for a service's container. */
+export function image(run: ProgramRun, service: string): string {
+    const c = container(run, service);
+    const remote = byType(run, "docker:index/remoteImage:RemoteImage").find((i) => i.name === `${c.name}-image`);
+    if (!remote) throw new Error(`no image for ${c.name}`);
+    return remote.inputs.name;
+}

@@ -1,0 +1,128 @@
+import { DEFAULT_IMAGES, MIN_MEMORY_MB } from "../../settings/defaults";
+import { SettingsError } from "../../settings/errors";
+import { rawConfig } from "../../settings/load";
+import { parseSettings } from "../../settings/parse";
+import { stackConfig } from "../harness/mocks";
+
+const parse = (raw: Record<string, unknown>) => parseSettings("test", raw);
+
+/** Parses and returns the SettingsError it must throw. */
+function rejection(raw: Record<string, unknown>): SettingsError {
+    try {
+        parse(raw);
+    } catch (e) {
+        if (e instanceof SettingsError) return e;
+        throw e;
+    }
+    throw new Error(`accepted ${JSON.stringify(raw)}`);
+}
+
+describe("defaults", () => {
+    const s = parse({});
+    test("name prefix and environment follow the stack", () => {
+        expect(s.namePrefix).toBe("obs-test");
+        expect(s.environment).toBe("test");
+    });
+    test("reference resource budget for Loki and Promtail", () => {
+        expect(s.resources.loki).toEqual({ memoryMb: 512, cpus: 0.5 });
+        expect(s.resources.promtail).toEqual({ memoryMb: 256, cpus: 0.25 });
+    });
+    test("ports bound to loopback, Loki not published", () => {
+        expect(s.publish.address).toBe("127.0.0.1");
+        expect(s.publish.ports.loki).toBeUndefined();
+        expect(s.publish.ports.grafana).toBe(3000);
+    });
+    test("local Docker socket", () => expect(s.dockerHost).toBe("unix:///var/run/docker.sock"));
+    test("every default image is pinned", () => {
+        for (const ref of Object.values(s.images)) expect(ref).toMatch(/:v?\d+\.\d+/);
+        expect(s.images).toEqual(DEFAULT_IMAGES);
+    });
+});
+
+describe("valid values", () => {
+    test("memory units", () => {
+        expect(parse({ resources: { loki: { memory: "1Gi" } } }).resources.loki.memoryMb).toBe(1024);
+        expect(parse({ resources: { loki: { memory: "768MB" } } }).resources.loki.memoryMb).toBe(768);
+    });
+    test("an image by digest", () => {
+        const ref = `grafana/loki@sha256:${"a".repeat(64)}`;
+        expect(parse({ images: { loki: ref } }).images.loki).toBe(ref);
+    });
+    test("ssh Docker host", () => expect(parse({ dockerHost: "ssh://deploy@logs.example.com:2222" }).dockerHost).toBe("ssh://deploy@logs.example.com:2222"));
+    test("applications by name (shorthand) and label", () => {
+        const s = parse({ applications: ["web", { name: "api", pythonTracebacks: true }], applicationLabel: "logging=on" });
+        expect(s.applications.map((a) => a.name)).toEqual(["web", "api"]);
+        expect(s.applications[1].pythonTracebacks).toBe(true);
+        expect(s.applicationLabel).toEqual({ key: "logging", value: "on" });
+    });
+    test("0.0.0.0 only when explicitly allowed", () => {
+        expect(parse({ publish: { address: "0.0.0.0", allowAllInterfaces: true } }).publish.address).toBe("0.0.0.0");
+    });
+    test("a service can be left unpublished", () => {
+        expect(parse({ publish: { grafana: false } }).publish.ports.grafana).toBeUndefined();
+    });
+});
+
+// Each case: the raw config, the key the message must name, and a fragment of what is allowed.
+const BAD: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ["unknown top-level key", { retentoin: "3d" }, "observability:retentoin", /unknown key/],
+    ["unknown nested key", { loki: { retentionPeriod: "3d" } }, "observability:loki.retentionPeriod", /unknown key.*retention/],
+    ["duration with words", { loki: { retention: "7 days" } }, "observability:loki.retention", /positive duration/],
+    ["negative duration", { loki: { retention: "-24h" } }, "observability:loki.retention", /positive duration/],
+    ["zero duration", { prometheus: { retention: "0d" } }, "observability:prometheus.retention", /positive duration/],
+    ["malformed duration", { prometheus: { scrapeInterval: "15" } }, "observability:prometheus.scrapeInterval", /positive duration/],
+    ["retention not whole days", { loki: { retention: "36h" } }, "observability:loki.retention", /whole number of days/],
+    ["memory below minimum", { resources: { loki: { memory: "32Mi" } } }, "observability:resources.loki.memory", new RegExp(`minimum of ${MIN_MEMORY_MB.loki}Mi`)],
+    ["unparsable memory", { resources: { promtail: { memory: "lots" } } }, "observability:resources.promtail.memory", /memory size/],
+    ["latest image", { images: { loki: "grafana/loki:latest" } }, "observability:images.loki", /pinned/],
+    ["tagless image", { images: { promtail: "grafana/promtail" } }, "observability:images.promtail", /pinned/],
+    ["floating major tag", { images: { grafana: "grafana/grafana:13" } }, "observability:images.grafana", /pinned/],
+    ["invalid bind address", { publish: { address: "localhost:80" } }, "observability:publish.address", /IPv4/],
+    ["out-of-range octet", { publish: { address: "127.0.0.256" } }, "observability:publish.address", /IPv4/],
+    ["all interfaces not allowed", { publish: { address: "0.0.0.0" } }, "observability:publish.address", /allowAllInterfaces/],
+    ["port out of range", { publish: { grafana: 70000 } }, "observability:publish.grafana", /1 to 65535/],
+    ["port zero", { publish: { prometheus: 0 } }, "observability:publish.prometheus", /1 to 65535/],
+    ["port used twice", { publish: { grafana: 9000, prometheus: 9000 } }, "observability:publish.prometheus", /already used by publish.grafana/],
+    ["empty application entry", { applications: ["web", ""] }, "observability:applications[1].name", /non-empty/],
+    ["application without name", { applications: [{ pythonTracebacks: true }] }, "observability:applications[0].name", /non-empty/],
+    ["malformed Docker host", { dockerHost: "ssh//host" }, "observability:dockerHost", /ssh:\/\//],
+    ["Docker host with unknown scheme", { dockerHost: "http://host:2375" }, "observability:dockerHost", /tcp:\/\/host:port/],
+    ["burst below rate", { loki: { ingestionRateMb: 8, ingestionBurstSizeMb: 4 } }, "observability:loki.ingestionBurstSizeMb", /at least ingestionRateMb/],
+    ["cpus not a number", { resources: { loki: { cpus: "half" } } }, "observability:resources.loki.cpus", /number from/],
+    ["malformed label", { applicationLabel: "logging" }, "observability:applicationLabel", /key=value/],
+];
+
+describe.each(BAD)("rejects %s", (_title, raw, key, allowed) => {
+    const error = rejection(raw);
+    test("names the key", () => expect(error.key).toBe(key));
+    test("shows the bad value and what is allowed", () => {
+        expect(error.message).toContain(key);
+        expect(error.message).toMatch(allowed);
+        expect(error.message).toContain(JSON.stringify(error.value));
+    });
+});
+
+describe("the real stack files", () => {
+    const load = (stack: string) => parseSettings(stack, rawConfig(stackConfig(stack)));
+    const [dev, staging, prod] = ["dev", "staging", "prod"].map(load);
+
+    test("retention grows from dev to prod", () => {
+        expect(dev.loki.retention.seconds).toBe(3 * 86400);
+        expect(prod.loki.retention.seconds).toBe(30 * 86400);
+        expect(staging.loki.retention.seconds).toBeGreaterThan(dev.loki.retention.seconds);
+    });
+    test("limits differ where environments differ", () => {
+        expect(dev.resources.loki.memoryMb).toBeLessThan(prod.resources.loki.memoryMb);
+        expect(dev.loki.ingestionRateMb).toBeLessThan(prod.loki.ingestionRateMb);
+    });
+    test("stacks do not collide on one host", () => {
+        const prefixes = new Set([dev, staging, prod].map((s) => s.namePrefix));
+        expect(prefixes.size).toBe(3);
+        const ports = [dev, staging, prod].flatMap((s) => Object.values(s.publish.ports));
+        expect(new Set(ports).size).toBe(ports.length);
+    });
+    test("prod keeps its data volumes", () => {
+        expect(prod.retainVolumes).toBe(true);
+        expect(dev.retainVolumes).toBe(false);
+    });
+});

@@ -1,0 +1,4 @@
+import { foundationSpec, programFor } from "../harness/stackSpec";
+
+const program = programFor("dev");
+foundationSpec("dev", program);
