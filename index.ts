@@ -8,6 +8,7 @@ export = () => {
     return {
         networkName: stack.networkName,
         lokiUrl: stack.lokiUrl,
+        prometheusUrl: stack.prometheusUrl,
         collectorName: stack.collectorName,
         publishedUrls: stack.publishedUrls,
     };

@@ -77,7 +77,7 @@ function labelRules(settings: Settings): RelabelRule[] {
 
 /** Stream selector of the containers whose Python tracebacks are joined into one entry. */
 export function tracebackSelector(settings: Settings): string | undefined {
-    const names = settings.applications.filter((a) => a.pythonTracebacks).map((a) => escapeRegex(a.name));
+    const names = settings.applications.filter((a) => a.kind === "python").map((a) => escapeRegex(a.name));
     return names.length > 0 ? `{container=~"${names.join("|")}"}` : undefined;
 }
 

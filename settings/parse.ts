@@ -1,7 +1,7 @@
 import { DEFAULT_IMAGES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
 import { SettingsError } from "./errors";
 import { Fields } from "./fields";
-import { Application, ContactPointSettings, PUBLISHABLE, Publishable, SERVICES, Service, Settings } from "./types";
+import { APPLICATION_KINDS, Application, ApplicationKind, ContactPointSettings, PUBLISHABLE, Publishable, SERVICES, Service, Settings } from "./types";
 import { parsePrometheusSize } from "./units";
 
 export const NAMESPACE = "observability";
@@ -10,6 +10,7 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const LABEL = /^([a-zA-Z0-9][a-zA-Z0-9_.-]*)=(.+)$/;
 const HOST_PORT = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*:\d{1,5}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const KIND = new RegExp(`^(${APPLICATION_KINDS.join("|")})$`);
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 // repository[:tag][@sha256:digest], registry host with optional port allowed.
 const IMAGE = /^((?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
@@ -190,7 +191,7 @@ function parseApplications(key: string, value: unknown): Application[] {
         names.add(name);
         const app: Application = {
             name,
-            pythonTracebacks: f.boolean("pythonTracebacks", false),
+            kind: f.string("kind", "other", KIND, `expected one of ${APPLICATION_KINDS.join(", ")}`) as ApplicationKind,
             metrics: f.string("metrics", undefined, HOST_PORT, "expected host:port reachable from the stack's network"),
         };
         f.rejectUnknown();

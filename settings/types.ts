@@ -15,12 +15,18 @@ export interface ResourceLimits {
     readonly cpus: number;
 }
 
+export const APPLICATION_KINDS = ["python", "postgres", "other"] as const;
+export type ApplicationKind = (typeof APPLICATION_KINDS)[number];
+
 /** An application container whose logs are collected (and, optionally, whose metrics are scraped). */
 export interface Application {
     /** Docker container name, e.g. "ecommerce-dashboard". */
     readonly name: string;
-    /** Joins Python tracebacks to the log line that precedes them. */
-    readonly pythonTracebacks: boolean;
+    /**
+     * What runs inside: "python" joins tracebacks into one entry and feeds the application dashboard;
+     * "postgres" feeds the PostgreSQL dashboard and alerts; "other" is collected only.
+     */
+    readonly kind: ApplicationKind;
     /** "host:port" of a metrics endpoint reachable from the stack's network. */
     readonly metrics?: string;
 }

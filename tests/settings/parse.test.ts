@@ -50,9 +50,9 @@ describe("valid values", () => {
     });
     test("ssh Docker host", () => expect(parse({ dockerHost: "ssh://deploy@logs.example.com:2222" }).dockerHost).toBe("ssh://deploy@logs.example.com:2222"));
     test("applications by name (shorthand) and label", () => {
-        const s = parse({ applications: ["web", { name: "api", pythonTracebacks: true }], applicationLabel: "logging=on" });
+        const s = parse({ applications: ["web", { name: "api", kind: "python" }], applicationLabel: "logging=on" });
         expect(s.applications.map((a) => a.name)).toEqual(["web", "api"]);
-        expect(s.applications[1].pythonTracebacks).toBe(true);
+        expect(s.applications.map((a) => a.kind)).toEqual(["other", "python"]);
         expect(s.applicationLabel).toEqual({ key: "logging", value: "on" });
     });
     test("0.0.0.0 only when explicitly allowed", () => {
@@ -84,11 +84,12 @@ const BAD: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["port zero", { publish: { prometheus: 0 } }, "observability:publish.prometheus", /1 to 65535/],
     ["port used twice", { publish: { grafana: 9000, prometheus: 9000 } }, "observability:publish.prometheus", /already used by publish.grafana/],
     ["empty application entry", { applications: ["web", ""] }, "observability:applications[1].name", /non-empty/],
-    ["application without name", { applications: [{ pythonTracebacks: true }] }, "observability:applications[0].name", /non-empty/],
+    ["application without name", { applications: [{ kind: "python" }] }, "observability:applications[0].name", /non-empty/],
     ["malformed Docker host", { dockerHost: "ssh//host" }, "observability:dockerHost", /ssh:\/\//],
     ["Docker host with unknown scheme", { dockerHost: "http://host:2375" }, "observability:dockerHost", /tcp:\/\/host:port/],
     ["burst below rate", { loki: { ingestionRateMb: 8, ingestionBurstSizeMb: 4 } }, "observability:loki.ingestionBurstSizeMb", /at least ingestionRateMb/],
     ["cpus not a number", { resources: { loki: { cpus: "half" } } }, "observability:resources.loki.cpus", /number from/],
+    ["unknown application kind", { applications: [{ name: "db", kind: "mysql" }] }, "observability:applications[0].kind", /python, postgres, other/],
     ["malformed label", { applicationLabel: "logging" }, "observability:applicationLabel", /key=value/],
 ];
 

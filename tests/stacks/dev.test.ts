@@ -1,4 +1,6 @@
+import { monitoringSpec } from "../harness/monitoringSpec";
 import { foundationSpec, programFor } from "../harness/stackSpec";
 
 const program = programFor("dev");
 foundationSpec("dev", program);
+monitoringSpec("dev", program);

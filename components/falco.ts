@@ -1,0 +1,60 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FALCO_DOCKER_SOCKET, FALCO_RULES_FILE, renderFalcoConfig, renderFalcoRules } from "../configs/falco";
+import { DOCKER_SOCKET } from "../configs/promtail";
+import { SERVICE_PORTS } from "../settings/defaults";
+import { Settings } from "../settings/types";
+import { HardenedContainer } from "./hardenedContainer";
+
+const CONFIG_DIR = "/config";
+
+/** Capabilities modern eBPF needs in Falco's least-privileged mode. */
+export const FALCO_CAPABILITIES = ["SYS_ADMIN", "SYS_RESOURCE", "SYS_PTRACE"];
+
+export interface FalcoArgs {
+    /** Validated stack settings. */
+    readonly settings: Settings;
+    /** Name of the stack's private network. */
+    readonly networkName: pulumi.Input<string>;
+}
+
+/** Falco with the modern eBPF probe: runtime security events as JSON on stdout, collected like any log. */
+export class Falco extends pulumi.ComponentResource {
+    readonly containerName: pulumi.Output<string>;
+
+    constructor(name: string, args: FalcoArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("observability:stack:Falco", name, {}, opts);
+        const { settings } = args;
+        const privileged = settings.falco.privileged;
+
+        const container = new HardenedContainer(
+            name,
+            {
+                settings,
+                service: "falco",
+                image: settings.images.falco,
+                limits: settings.resources.falco,
+                networkName: args.networkName,
+                command: ["/usr/bin/falco", "-c", `${CONFIG_DIR}/falco.yaml`],
+                configDir: CONFIG_DIR,
+                configFiles: [
+                    { name: "falco.yaml", content: renderFalcoConfig(CONFIG_DIR) },
+                    { name: FALCO_RULES_FILE, content: renderFalcoRules(settings) },
+                ],
+                hostMounts: [
+                    { hostPath: "/proc", path: "/host/proc" },
+                    { hostPath: "/etc", path: "/host/etc" },
+                    { hostPath: DOCKER_SOCKET, path: FALCO_DOCKER_SOCKET },
+                    { hostPath: "/sys/kernel/tracing", path: "/sys/kernel/tracing" },
+                ],
+                capAdd: privileged ? [] : FALCO_CAPABILITIES,
+                privileged,
+                // Falco needs root for eBPF; its capabilities are the ones above, nothing else.
+                user: "0",
+                healthcheck: { test: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${SERVICE_PORTS.falcoWeb}/healthz`], startPeriod: "60s" },
+            },
+            { parent: this },
+        );
+        this.containerName = container.containerName;
+        this.registerOutputs({ containerName: this.containerName });
+    }
+}

@@ -1,0 +1,58 @@
+import * as pulumi from "@pulumi/pulumi";
+import { renderAlertRules } from "../configs/alertRules";
+import { PROMETHEUS_DATA_DIR, RULES_FILE, prometheusFlags, renderPrometheusConfig } from "../configs/prometheus";
+import { SERVICE_PORTS } from "../settings/defaults";
+import { Settings } from "../settings/types";
+import { HardenedContainer, dataVolume } from "./hardenedContainer";
+
+const CONFIG_DIR = "/config";
+
+export interface PrometheusArgs {
+    /** Validated stack settings. */
+    readonly settings: Settings;
+    /** Name of the stack's private network. */
+    readonly networkName: pulumi.Input<string>;
+}
+
+/** Prometheus: scrapes every service of the stack and evaluates the stack's alert rules. */
+export class Prometheus extends pulumi.ComponentResource {
+    /** Query URL inside the stack's network. */
+    readonly url: pulumi.Output<string>;
+    readonly containerName: pulumi.Output<string>;
+    readonly publishedUrl: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("observability:stack:Prometheus", name, {}, opts);
+        const { settings } = args;
+        const data = dataVolume(this, `${name}-data`, settings, "prometheus");
+        const hostPort = settings.publish.ports.prometheus;
+
+        const container = new HardenedContainer(
+            name,
+            {
+                settings,
+                service: "prometheus",
+                image: settings.images.prometheus,
+                limits: settings.resources.prometheus,
+                networkName: args.networkName,
+                command: prometheusFlags(settings, CONFIG_DIR),
+                configDir: CONFIG_DIR,
+                configFiles: [
+                    { name: "prometheus.yml", content: renderPrometheusConfig(settings) },
+                    { name: RULES_FILE, content: renderAlertRules(settings) },
+                ],
+                volumes: [{ volume: data, path: PROMETHEUS_DATA_DIR }],
+                publish: hostPort ? { hostPort, containerPort: SERVICE_PORTS.prometheus } : undefined,
+                // The image is busybox-based: wget is there. It runs as nobody, which owns /prometheus.
+                healthcheck: { test: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${SERVICE_PORTS.prometheus}/-/healthy`] },
+                waitForHealthy: true,
+            },
+            { parent: this },
+        );
+
+        this.url = pulumi.output(`http://prometheus:${SERVICE_PORTS.prometheus}`);
+        this.containerName = container.containerName;
+        this.publishedUrl = pulumi.output(hostPort ? `http://${settings.publish.address}:${hostPort}` : undefined);
+        this.registerOutputs({ url: this.url, containerName: this.containerName, publishedUrl: this.publishedUrl });
+    }
+}

@@ -1,0 +1,81 @@
+import { Settings } from "../settings/types";
+import { formatDuration } from "../settings/units";
+import { scrapeTargets } from "./scrapeTargets";
+import { toYaml } from "./yaml";
+
+/** A Prometheus alerting rule as typed data. */
+export interface AlertRule {
+    alert: string;
+    expr: string;
+    for: string;
+    labels: { severity: "critical" | "warning" };
+    annotations: { summary: string; description: string };
+}
+
+export interface RuleFile {
+    groups: Array<{ name: string; rules: AlertRule[] }>;
+}
+
+/** Services with a dedicated down alert; other targets fall under PrometheusTargetMissing. */
+const DOWN_ALERTS: Array<{ job: string; alert: string; what: string }> = [
+    { job: "loki", alert: "LokiDown", what: "Loki (log store)" },
+    { job: "promtail", alert: "PromtailDown", what: "Promtail (log collector)" },
+    { job: "grafana", alert: "GrafanaDown", what: "Grafana" },
+    { job: "falco", alert: "FalcoDown", what: "Falco (runtime security)" },
+];
+
+/** The stack's own alerts: only for services this stack actually scrapes. */
+export function alertRules(settings: Settings): RuleFile {
+    const jobs = new Set(scrapeTargets(settings).map((t) => t.job));
+    const downFor = formatDuration(settings.alerts.downFor.seconds);
+    const covered = DOWN_ALERTS.filter((d) => jobs.has(d.job));
+    const rules: AlertRule[] = covered.map((d) => ({
+        alert: d.alert,
+        expr: `up{job="${d.job}"} == 0`,
+        for: downFor,
+        labels: { severity: "critical" },
+        annotations: {
+            summary: `${d.what} is down`,
+            description: `Prometheus has not been able to scrape ${d.job} for ${downFor}.`,
+        },
+    }));
+    rules.push(
+        {
+            alert: "PrometheusTargetMissing",
+            expr: `up{job!~"${covered.map((d) => d.job).join("|")}"} == 0`,
+            for: downFor,
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "A scrape target is down",
+                description: "A target without its own down alert (Prometheus itself, the demo or an application) cannot be scraped.",
+            },
+        },
+        {
+            alert: "LokiHighIngestionRate",
+            expr: `sum(rate(loki_distributor_bytes_received_total[5m])) > ${settings.alerts.lokiIngestionBytesPerSecond}`,
+            for: "5m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "Loki ingestion rate is high",
+                description: `Loki receives more than ${settings.alerts.lokiIngestionBytesPerSecond} bytes per second; check which container is logging.`,
+            },
+        },
+        {
+            alert: "LokiRequestErrors",
+            expr:
+                `sum by (route) (rate(loki_request_duration_seconds_count{job="loki", status_code=~"5.."}[5m]))` +
+                ` / sum by (route) (rate(loki_request_duration_seconds_count{job="loki"}[5m])) > ${settings.alerts.lokiErrorRatio}`,
+            for: "10m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "Loki answers with server errors",
+                description: `More than ${settings.alerts.lokiErrorRatio * 100}% of Loki requests on a route fail with 5xx.`,
+            },
+        },
+    );
+    return { groups: [{ name: "observability-stack", rules }] };
+}
+
+export function renderAlertRules(settings: Settings): string {
+    return toYaml(alertRules(settings));
+}

@@ -1,0 +1,110 @@
+import { SERVICE_PORTS } from "../settings/defaults";
+import { Settings } from "../settings/types";
+import { containerName } from "./labels";
+import { toYaml } from "./yaml";
+
+/** Where the host's Docker socket appears inside the Falco container (Falco's documented layout). */
+export const FALCO_DOCKER_SOCKET = "/host/var/run/docker.sock";
+export const FALCO_RULES_FILE = "stack_rules.yaml";
+
+/** Falco's configuration: modern eBPF, JSON events on stdout, health and metrics on the web server. */
+export function falcoConfig(configDir: string) {
+    return {
+        engine: { kind: "modern_ebpf", modern_ebpf: { cpus_for_each_buffer: 2, buf_size_preset: 4, drop_failed_exit: false } },
+        rules_files: ["/etc/falco/falco_rules.yaml", `${configDir}/${FALCO_RULES_FILE}`],
+        // The container plugin supplies container.name and friends to rules and outputs.
+        load_plugins: ["container"],
+        plugins: [
+            {
+                name: "container",
+                library_path: "libcontainer.so",
+                init_config: { engines: { docker: { enabled: true, sockets: [FALCO_DOCKER_SOCKET] } } },
+            },
+        ],
+        priority: "notice",
+        json_output: true,
+        json_include_output_property: true,
+        json_include_tags_property: true,
+        log_stderr: true,
+        log_syslog: false,
+        log_level: "info",
+        stdout_output: { enabled: true },
+        syslog_output: { enabled: false },
+        file_output: { enabled: false },
+        http_output: { enabled: false },
+        program_output: { enabled: false },
+        grpc: { enabled: false },
+        grpc_output: { enabled: false },
+        webserver: {
+            enabled: true,
+            threadiness: 0,
+            listen_port: SERVICE_PORTS.falcoWeb,
+            listen_address: "0.0.0.0",
+            k8s_healthz_endpoint: "/healthz",
+            prometheus_metrics_enabled: true,
+            ssl_enabled: false,
+        },
+        metrics: {
+            enabled: true,
+            interval: "1m",
+            output_rule: false,
+            resource_utilization_enabled: true,
+            state_counters_enabled: true,
+            kernel_event_counters_enabled: true,
+            libbpf_stats_enabled: true,
+            convert_memory_to_mb: true,
+            include_empty_values: false,
+        },
+    };
+}
+
+export function renderFalcoConfig(configDir: string): string {
+    return toYaml(falcoConfig(configDir));
+}
+
+type FalcoItem =
+    | { list: string; items: string[] }
+    | { rule: string; desc: string; condition: string; output: string; priority: string; tags: string[] };
+
+/** Rules for this stack, on top of Falco's default rules (whose macros they use). */
+export function falcoRules(settings: Settings): FalcoItem[] {
+    const name = (service: string) => containerName(settings.namePrefix, service);
+    const stackServices = ["loki", "promtail", "prometheus", "grafana", "falco"];
+    return [
+        { list: "obs_stack_containers", items: stackServices.map(name) },
+        // Only these read the Docker socket by design.
+        { list: "obs_docker_socket_readers", items: [name("promtail"), name("falco")] },
+        {
+            rule: "Shell in observability stack container",
+            desc: "A shell was started inside one of the stack's own containers; none of them runs one in normal operation.",
+            // The collector's healthcheck is the one legitimate shell: bash probing /ready.
+            condition:
+                "spawned_process and container and container.name in (obs_stack_containers) and proc.name in (shell_binaries)" +
+                ` and not (container.name = ${name("promtail")} and proc.cmdline contains "GET /ready")`,
+            output: "Shell spawned in stack container (container=%container.name user=%user.name cmdline=%proc.cmdline parent=%proc.pname)",
+            priority: "WARNING",
+            tags: ["observability_stack", "container", "shell", "mitre_execution"],
+        },
+        {
+            rule: "Write below etc in container",
+            desc: "A file below /etc was opened for writing inside a container.",
+            condition: "open_write and container and fd.name startswith /etc/",
+            output: "File below /etc opened for writing in a container (container=%container.name file=%fd.name user=%user.name cmdline=%proc.cmdline)",
+            priority: "ERROR",
+            tags: ["observability_stack", "container", "filesystem", "mitre_persistence"],
+        },
+        {
+            rule: "Docker socket used by unexpected container",
+            desc: "A container other than the log collector and Falco connected to the Docker socket, which gives control of the host.",
+            condition:
+                "evt.type = connect and evt.dir = < and fd.typechar = u and fd.name endswith docker.sock and container and not container.name in (obs_docker_socket_readers)",
+            output: "Docker socket used from a container (container=%container.name image=%container.image.repository cmdline=%proc.cmdline)",
+            priority: "CRITICAL",
+            tags: ["observability_stack", "container", "mitre_privilege_escalation"],
+        },
+    ];
+}
+
+export function renderFalcoRules(settings: Settings): string {
+    return toYaml(falcoRules(settings));
+}

@@ -1,0 +1,25 @@
+import { SERVICE_PORTS } from "../settings/defaults";
+import { Settings } from "../settings/types";
+
+/** A Prometheus scrape job: one endpoint reached by its in-network alias. */
+export interface ScrapeTarget {
+    readonly job: string;
+    readonly target: string;
+    readonly metricsPath?: string;
+}
+
+/** Every metrics endpoint of the stack, the demo and the configured applications. */
+export function scrapeTargets(settings: Settings): ScrapeTarget[] {
+    const targets: ScrapeTarget[] = [
+        { job: "prometheus", target: `localhost:${SERVICE_PORTS.prometheus}` },
+        { job: "loki", target: `loki:${SERVICE_PORTS.loki}` },
+        { job: "promtail", target: `promtail:${SERVICE_PORTS.promtail}` },
+    ];
+    if (!settings.grafana.externalUrl) targets.push({ job: "grafana", target: `grafana:${SERVICE_PORTS.grafana}` });
+    if (settings.falco.enabled) targets.push({ job: "falco", target: `falco:${SERVICE_PORTS.falcoWeb}` });
+    if (settings.demo.enabled) targets.push({ job: "demo-postgres", target: `demo-exporter:${SERVICE_PORTS.demoExporter}` });
+    for (const app of settings.applications) {
+        if (app.metrics) targets.push({ job: app.name, target: app.metrics });
+    }
+    return targets;
+}

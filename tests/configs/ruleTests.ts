@@ -1,0 +1,105 @@
+import { AlertRule, RuleFile } from "../../configs/alertRules";
+import { Settings } from "../../settings/types";
+
+/** One `promtool test rules` case: an alert either fires with these labels at eval time, or stays silent. */
+interface AlertCase {
+    eval_time: string;
+    alertname: string;
+    exp_alerts: Array<{ exp_labels: Record<string, string>; exp_annotations: Record<string, string> }>;
+}
+
+interface RuleTest {
+    interval: string;
+    input_series: Array<{ series: string; values: string }>;
+    alert_rule_test: AlertCase[];
+}
+
+export interface RuleTestFile {
+    rule_files: string[];
+    evaluation_interval: string;
+    tests: RuleTest[];
+}
+
+
+function find(rules: RuleFile, name: string): AlertRule | undefined {
+    return rules.groups.flatMap((g) => g.rules).find((r) => r.alert === name);
+}
+
+/**
+ * Rule unit tests derived from the settings' thresholds: for every alert, a failing series makes it fire
+ * (after its `for`), and a healthy series keeps it silent. Expected labels are written out here; annotations
+ * must match exactly in promtool, so they come from the rule itself.
+ */
+export function ruleTests(settings: Settings, rules: RuleFile, rulesFile: string): RuleTestFile {
+    const tests: RuleTest[] = [];
+    const fires = (name: string, at: string, labels: Record<string, string>): AlertCase => {
+        const rule = find(rules, name);
+        if (!rule) throw new Error(`rule ${name} is missing`);
+        return { eval_time: at, alertname: name, exp_alerts: [{ exp_labels: labels, exp_annotations: { ...rule.annotations } }] };
+    };
+    const silent = (name: string, at: string): AlertCase => ({ eval_time: at, alertname: name, exp_alerts: [] });
+
+    const downMinutes = Math.ceil(settings.alerts.downFor.seconds / 60);
+    const downJobs = ["loki", "promtail", "grafana", "falco"].filter((job) => find(rules, `${alertName(job)}`));
+    for (const job of downJobs) {
+        const alert = alertName(job);
+        tests.push({
+            interval: "1m",
+            input_series: [
+                { series: `up{job="${job}", instance="${job}:1"}`, values: `0x${downMinutes + 5}` },
+                { series: `up{job="${job}", instance="${job}:2"}`, values: `1x${downMinutes + 5}` },
+            ],
+            alert_rule_test: [
+                // Not yet: the target has been down for less than `for`.
+                silent(alert, `${Math.max(downMinutes - 1, 0)}m`),
+                // Then only the failing instance fires; the healthy one stays silent.
+                fires(alert, `${downMinutes + 1}m`, { severity: "critical", job, instance: `${job}:1` }),
+                // A down service does not also raise the generic alert.
+                silent("PrometheusTargetMissing", `${downMinutes + 1}m`),
+            ],
+        });
+    }
+
+    tests.push({
+        interval: "1m",
+        input_series: [
+            { series: `up{job="demo-postgres", instance="demo-exporter:9187"}`, values: `0x${downMinutes + 5}` },
+            { series: `up{job="prometheus", instance="localhost:9090"}`, values: `1x${downMinutes + 5}` },
+        ],
+        alert_rule_test: [
+            fires("PrometheusTargetMissing", `${downMinutes + 1}m`, { severity: "warning", job: "demo-postgres", instance: "demo-exporter:9187" }),
+        ],
+    });
+
+    // Bytes per minute at twice and at half the threshold.
+    const perMinute = (factor: number) => Math.round(settings.alerts.lokiIngestionBytesPerSecond * 60 * factor);
+    tests.push({
+        interval: "1m",
+        input_series: [{ series: `loki_distributor_bytes_received_total{job="loki", tenant="fake"}`, values: `0+${perMinute(2)}x20` }],
+        alert_rule_test: [silent("LokiHighIngestionRate", "6m"), fires("LokiHighIngestionRate", "12m", { severity: "warning" })],
+    });
+    tests.push({
+        interval: "1m",
+        input_series: [{ series: `loki_distributor_bytes_received_total{job="loki", tenant="fake"}`, values: `0+${perMinute(0.5)}x20` }],
+        alert_rule_test: [silent("LokiHighIngestionRate", "12m")],
+    });
+
+    // Out of 1000 requests a minute: twice the allowed 5xx ratio on push, half of it on query.
+    const errors = (factor: number) => Math.max(1, Math.round(1000 * settings.alerts.lokiErrorRatio * factor));
+    tests.push({
+        interval: "1m",
+        input_series: [
+            { series: `loki_request_duration_seconds_count{job="loki", route="loki_api_v1_push", status_code="500"}`, values: `0+${errors(2)}x30` },
+            { series: `loki_request_duration_seconds_count{job="loki", route="loki_api_v1_push", status_code="204"}`, values: `0+${1000 - errors(2)}x30` },
+            { series: `loki_request_duration_seconds_count{job="loki", route="loki_api_v1_query_range", status_code="500"}`, values: `0+${errors(0.5)}x30` },
+            { series: `loki_request_duration_seconds_count{job="loki", route="loki_api_v1_query_range", status_code="200"}`, values: `0+${1000 - errors(0.5)}x30` },
+        ],
+        alert_rule_test: [fires("LokiRequestErrors", "20m", { severity: "warning", route: "loki_api_v1_push" })],
+    });
+
+    return { rule_files: [rulesFile], evaluation_interval: "1m", tests };
+}
+
+function alertName(job: string): string {
+    return `${job.charAt(0).toUpperCase()}${job.slice(1)}Down`;
+}

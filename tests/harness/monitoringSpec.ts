@@ -1,0 +1,120 @@
+import * as path from "path";
+import { renderAll } from "../../configs";
+import { formatDuration } from "../../settings/units";
+import { Settings } from "../../settings/types";
+import { ProgramRun, byType, container, reveal, uploaded } from "./mocks";
+import { label } from "./stackSpec";
+
+const CONTAINER = "docker:index/container:Container";
+
+/** Prometheus, alert rules, Falco and the demo, asserted on the registered inputs of one stack. */
+export function monitoringSpec(stack: string, program: { run: () => ProgramRun; settings: Settings }): void {
+    const { settings } = program;
+    const prometheus = () => container(program.run(), "prometheus");
+
+    describe(`${stack}: uploaded files are exactly what \`npm run render\` writes`, () => {
+        test("every rendered file is uploaded, byte for byte, into its service's container", () => {
+            const rendered = renderAll(settings);
+            const uploads: Record<string, string> = {};
+            for (const c of byType(program.run(), CONTAINER)) {
+                for (const u of c.inputs.uploads ?? []) {
+                    uploads[`${label(c, "observability.component")}/${path.basename(u.file)}`] = reveal(u.content);
+                }
+            }
+            expect(uploads).toEqual(rendered);
+        });
+    });
+
+    describe(`${stack}: Prometheus`, () => {
+        test("retention and scrape interval from settings", () => {
+            const flags: string[] = prometheus().inputs.command;
+            expect(flags).toContain(`--storage.tsdb.retention.time=${formatDuration(settings.prometheus.retention.seconds)}`);
+            if (settings.prometheus.retentionSize) expect(flags).toContain(`--storage.tsdb.retention.size=${settings.prometheus.retentionSize}`);
+            else expect(flags.some((f) => f.startsWith("--storage.tsdb.retention.size"))).toBe(false);
+            expect(uploaded(prometheus(), "prometheus.yml").global.scrape_interval).toBe(formatDuration(settings.prometheus.scrapeInterval.seconds));
+        });
+        test("data on a named volume, healthcheck on /-/healthy, image user", () => {
+            const mount = prometheus().inputs.mounts.find((m: any) => m.target === "/prometheus");
+            expect(mount).toEqual(expect.objectContaining({ type: "volume", source: `${settings.namePrefix}-prometheus-data` }));
+            expect(prometheus().inputs.healthcheck.tests.join(" ")).toContain("/-/healthy");
+            expect(prometheus().inputs.user).toBeUndefined();
+        });
+        test("every service of the stack with a metrics port is scraped by its alias", () => {
+            const cfg = uploaded(prometheus(), "prometheus.yml");
+            const targets: string[] = cfg.scrape_configs.flatMap((j: any) => j.static_configs[0].targets);
+            const services = byType(program.run(), CONTAINER).map((c) => label(c, "observability.component"));
+            const scrapedAliases = new Set(targets.map((t) => t.split(":")[0].replace("localhost", "prometheus")));
+            // The demo's PostgreSQL is scraped through its exporter.
+            for (const s of services) if (s !== "demo-postgres") expect(scrapedAliases).toContain(s);
+            for (const app of settings.applications.filter((a) => a.metrics)) expect(targets).toContain(app.metrics);
+        });
+        test("alerts exist only for what is deployed", () => {
+            const alerts: string[] = uploaded(prometheus(), "alerts.yml").groups[0].rules.map((r: any) => r.alert);
+            expect(alerts).toEqual(expect.arrayContaining(["LokiDown", "LokiHighIngestionRate", "PromtailDown", "PrometheusTargetMissing", "LokiRequestErrors"]));
+            expect(alerts.includes("FalcoDown")).toBe(settings.falco.enabled);
+            expect(alerts.includes("GrafanaDown")).toBe(!settings.grafana.externalUrl);
+        });
+    });
+
+    describe(`${stack}: Falco ${settings.falco.enabled ? "enabled" : "disabled"}`, () => {
+        const falcos = () => byType(program.run(), CONTAINER).filter((c) => label(c, "observability.component") === "falco");
+        const jobs = () => uploaded(prometheus(), "prometheus.yml").scrape_configs.map((j: any) => j.job_name);
+        if (settings.falco.enabled) {
+            test("container with least privilege, read-only host mounts", () => {
+                const falco = falcos()[0];
+                expect(falcos()).toHaveLength(1);
+                expect(falco.inputs.privileged).toBe(settings.falco.privileged);
+                expect(falco.inputs.capabilities.drops).toEqual(["ALL"]);
+                if (!settings.falco.privileged) expect(falco.inputs.capabilities.adds.sort()).toEqual(["SYS_ADMIN", "SYS_PTRACE", "SYS_RESOURCE"]);
+                const binds = falco.inputs.mounts.filter((m: any) => m.type === "bind");
+                expect(binds.map((m: any) => m.source).sort()).toEqual(["/etc", "/proc", "/sys/kernel/tracing", "/var/run/docker.sock"]);
+                for (const b of binds) expect(b.readOnly).toBe(true);
+            });
+            test("JSON events to stdout, container plugin, modern eBPF, health and metrics", () => {
+                const cfg = uploaded(falcos()[0], "falco.yaml");
+                expect(cfg.engine.kind).toBe("modern_ebpf");
+                expect(cfg.json_output).toBe(true);
+                expect(cfg.stdout_output.enabled).toBe(true);
+                expect(cfg.load_plugins).toContain("container");
+                expect(cfg.webserver.k8s_healthz_endpoint).toBe("/healthz");
+                expect(cfg.metrics.enabled).toBe(true);
+                expect(cfg.webserver.prometheus_metrics_enabled).toBe(true);
+                expect(falcos()[0].inputs.healthcheck.tests.join(" ")).toContain("/healthz");
+                expect(cfg.rules_files).toContain("/config/stack_rules.yaml");
+            });
+            test("custom rules for this stack", () => {
+                const rules = uploaded(falcos()[0], "stack_rules.yaml").filter((r: any) => r.rule);
+                expect(rules.length).toBeGreaterThanOrEqual(3);
+                for (const r of rules) expect(["WARNING", "ERROR", "CRITICAL"]).toContain(r.priority);
+            });
+            test("scraped", () => expect(jobs()).toContain("falco"));
+            test("its JSON events become a priority label in the collector", () => {
+                const cfg = uploaded(container(program.run(), "promtail"), "promtail.yaml");
+                const falcoMatch = cfg.scrape_configs[0].pipeline_stages.find((s: any) => s.match?.selector.includes("falco"));
+                expect(falcoMatch.match.stages).toEqual([{ json: { expressions: { priority: "priority" } } }, { labels: { priority: "" } }]);
+            });
+        } else {
+            test("no container, no scrape job, no JSON stage", () => {
+                expect(falcos()).toHaveLength(0);
+                expect(jobs()).not.toContain("falco");
+                const cfg = uploaded(container(program.run(), "promtail"), "promtail.yaml");
+                expect(JSON.stringify(cfg)).not.toContain("falco");
+            });
+        }
+    });
+
+    describe(`${stack}: demo workload ${settings.demo.enabled ? "on" : "off"}`, () => {
+        const demo = () => byType(program.run(), CONTAINER).filter((c) => label(c, "observability.component")?.startsWith("demo-"));
+        if (settings.demo.enabled) {
+            test("PostgreSQL logging slow statements and connections, and its exporter, scraped", () => {
+                expect(demo()).toHaveLength(2);
+                const pg = container(program.run(), "demo-postgres");
+                expect(pg.inputs.command).toEqual(expect.arrayContaining(["log_connections=on", "log_lock_waits=on"]));
+                const jobs = uploaded(prometheus(), "prometheus.yml").scrape_configs.map((j: any) => j.job_name);
+                expect(jobs).toContain("demo-postgres");
+            });
+        } else {
+            test("absent", () => expect(demo()).toHaveLength(0));
+        }
+    });
+}
