@@ -11,5 +11,6 @@ export = () => {
         prometheusUrl: stack.prometheusUrl,
         collectorName: stack.collectorName,
         publishedUrls: stack.publishedUrls,
+        grafanaAdminPassword: stack.grafanaAdminPassword,
     };
 };

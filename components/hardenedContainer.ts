@@ -7,7 +7,10 @@ import { ResourceLimits, Settings } from "../settings/types";
 export interface ConfigFile {
     /** File name inside the container's config directory. */
     readonly name: string;
-    readonly content: string;
+    readonly content: pulumi.Input<string>;
+    /** Owner uid and mode; by default root-owned and world-readable (configuration is not secret). */
+    readonly owner?: string;
+    readonly permissions?: string;
 }
 
 export interface HardenedContainerArgs {
@@ -76,7 +79,12 @@ export class HardenedContainer extends pulumi.ComponentResource {
             );
             mounts.push({ type: "volume", source: configVolume.name, target: configDir });
             for (const file of args.configFiles) {
-                uploads.push({ file: `${configDir}/${file.name}`, content: file.content, permissions: "0444" });
+                uploads.push({
+                    file: `${configDir}/${file.name}`,
+                    content: file.content,
+                    permissions: file.permissions ?? "0444",
+                    ...(file.owner ? { owner: file.owner } : {}),
+                });
             }
         }
         for (const v of args.volumes ?? []) mounts.push({ type: "volume", source: v.volume.name, target: v.path });

@@ -5,6 +5,8 @@ import { Settings } from "../settings/types";
 import { stackLabels } from "./hardenedContainer";
 import { DemoWorkload } from "./demo";
 import { Falco } from "./falco";
+import { Grafana } from "./grafana";
+import { GrafanaContent } from "./grafanaContent";
 import { Loki } from "./loki";
 import { Prometheus } from "./prometheus";
 import { Promtail } from "./promtail";
@@ -21,6 +23,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     readonly networkName: pulumi.Output<string>;
     readonly lokiUrl: pulumi.Output<string>;
     readonly prometheusUrl: pulumi.Output<string>;
+    /** The generated or configured admin password of the stack's own Grafana (a secret). */
+    readonly grafanaAdminPassword: pulumi.Output<string | undefined>;
     readonly collectorName: pulumi.Output<string>;
     /** Host URLs of published services, by service. */
     readonly publishedUrls: pulumi.Output<Record<string, string>>;
@@ -45,6 +49,9 @@ export class ObservabilityStack extends pulumi.ComponentResource {
             // After the collector, so Falco's first events are shipped.
             new Falco(`${name}-falco`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [promtail] });
         }
+        const grafanaUrl = settings.grafana.externalUrl
+            ? this.externalGrafana(name, args, loki, prometheus)
+            : this.ownGrafana(name, args, network.name, childOpts, loki, prometheus);
         if (settings.demo.enabled) {
             new DemoWorkload(`${name}-demo`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [promtail] });
         }
@@ -52,16 +59,67 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         this.networkName = network.name;
         this.lokiUrl = loki.url;
         this.prometheusUrl = prometheus.url;
+        this.grafanaAdminPassword = pulumi.secret(this.adminPassword ?? pulumi.output<string | undefined>(undefined));
         this.collectorName = promtail.containerName;
         this.publishedUrls = pulumi
-            .all({ loki: loki.publishedUrl, prometheus: prometheus.publishedUrl })
+            .all({ loki: loki.publishedUrl, prometheus: prometheus.publishedUrl, grafana: grafanaUrl })
             .apply((urls) => Object.fromEntries(Object.entries(urls).filter(([, u]) => u !== undefined)) as Record<string, string>);
         this.registerOutputs({
             networkName: this.networkName,
             lokiUrl: this.lokiUrl,
             prometheusUrl: this.prometheusUrl,
+            grafanaAdminPassword: this.grafanaAdminPassword,
             collectorName: this.collectorName,
             publishedUrls: this.publishedUrls,
         });
+    }
+
+    private adminPassword?: pulumi.Output<string>;
+
+    /** The stack runs Grafana itself; its content waits for the container to be healthy. */
+    private ownGrafana(
+        name: string,
+        args: ObservabilityStackArgs,
+        networkName: pulumi.Output<string>,
+        childOpts: pulumi.ComponentResourceOptions,
+        loki: Loki,
+        prometheus: Prometheus,
+    ): pulumi.Output<string> {
+        const { settings, secrets } = args;
+        const own = new Grafana(`${name}-grafana`, { settings, networkName, adminPassword: secrets.grafanaAdminPassword }, { ...childOpts, dependsOn: [loki, prometheus] });
+        this.adminPassword = own.adminPassword;
+        new GrafanaContent(
+            `${name}-content`,
+            {
+                settings,
+                url: own.url,
+                auth: pulumi.secret(pulumi.interpolate`${settings.grafana.adminUser}:${own.adminPassword}`),
+                lokiUrl: loki.url,
+                prometheusUrl: prometheus.url,
+                contactPointUrl: secrets.contactPointUrl,
+                readyAfter: [own.ready],
+            },
+            { parent: this },
+        );
+        return own.url;
+    }
+
+    /** An existing Grafana (or Grafana Cloud) gets the same content; no container. */
+    private externalGrafana(name: string, args: ObservabilityStackArgs, loki: Loki, prometheus: Prometheus): pulumi.Output<string> {
+        const { settings, secrets } = args;
+        const url = settings.grafana.externalUrl as string;
+        new GrafanaContent(
+            `${name}-content`,
+            {
+                settings,
+                url,
+                auth: secrets.grafanaAuth as pulumi.Output<string>,
+                lokiUrl: loki.url,
+                prometheusUrl: prometheus.url,
+                contactPointUrl: secrets.contactPointUrl,
+            },
+            { parent: this },
+        );
+        return pulumi.output(url);
     }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE, SECRET_KEYS, parseSettings } from "./parse";
+import { SettingsError } from "./errors";
 import { Settings } from "./types";
 
 /** Values that must never appear in plain text: only ever held as Pulumi secrets. */
@@ -38,5 +39,17 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
     const secrets: Secrets = Object.fromEntries(
         SECRET_KEYS.map((key) => [key, config.getSecret(key)]).filter(([, v]) => v !== undefined),
     );
+    requireSecrets(settings, secrets);
     return { settings, secrets };
+}
+
+/** Secrets some settings cannot work without; named by key, value never shown. */
+export function requireSecrets(settings: Settings, secrets: Secrets): void {
+    const kind = settings.grafana.contactPoint.kind;
+    if ((kind === "webhook" || kind === "slack") && !secrets.contactPointUrl) {
+        throw new SettingsError(`${NAMESPACE}:contactPointUrl`, undefined, `is required for a ${kind} contact point; set it with \`pulumi config set --secret contactPointUrl <url>\``);
+    }
+    if (settings.grafana.externalUrl && !secrets.grafanaAuth) {
+        throw new SettingsError(`${NAMESPACE}:grafanaAuth`, undefined, "is required to manage an external Grafana; set it with `pulumi config set --secret grafanaAuth <user:password or token>`");
+    }
 }

@@ -81,6 +81,9 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
     falcoFields.rejectUnknown();
 
     const grafana = parseGrafana(root.object("grafana"));
+    if (!grafana.externalUrl && publish.ports.grafana === undefined) {
+        throw new SettingsError(`${NAMESPACE}:publish.grafana`, false, "the stack's own Grafana must be published: Pulumi's Grafana provider reaches it there");
+    }
 
     const demoFields = root.object("demo");
     const demo = { enabled: demoFields.boolean("enabled", false) };

@@ -123,7 +123,7 @@ export function container(run: ProgramRun, service: string): Registered {
 
 /** Parses the uploaded file `name` of a container. */
 export function uploaded(c: Registered, name: string): any {
-    const upload = (c.inputs.uploads ?? []).find((u: any) => u.file.endsWith(`/${name}`));
+    const upload = reveal(c.inputs.uploads ?? []).find((u: any) => u.file.endsWith(`/${name}`));
     if (!upload) throw new Error(`${c.name} has no upload ${name}`);
     return yaml.load(reveal(upload.content));
 }

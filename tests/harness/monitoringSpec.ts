@@ -17,7 +17,8 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
             const rendered = renderAll(settings);
             const uploads: Record<string, string> = {};
             for (const c of byType(program.run(), CONTAINER)) {
-                for (const u of c.inputs.uploads ?? []) {
+                // Grafana's admin password file is a secret, not configuration: never rendered.
+                for (const u of reveal(c.inputs.uploads ?? []).filter((u: any) => !u.file.endsWith("/admin_password"))) {
                     uploads[`${label(c, "observability.component")}/${path.basename(u.file)}`] = reveal(u.content);
                 }
             }

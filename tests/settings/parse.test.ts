@@ -59,7 +59,7 @@ describe("valid values", () => {
         expect(parse({ publish: { address: "0.0.0.0", allowAllInterfaces: true } }).publish.address).toBe("0.0.0.0");
     });
     test("a service can be left unpublished", () => {
-        expect(parse({ publish: { grafana: false } }).publish.ports.grafana).toBeUndefined();
+        expect(parse({ publish: { prometheus: false } }).publish.ports.prometheus).toBeUndefined();
     });
 });
 
@@ -90,6 +90,7 @@ const BAD: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["burst below rate", { loki: { ingestionRateMb: 8, ingestionBurstSizeMb: 4 } }, "observability:loki.ingestionBurstSizeMb", /at least ingestionRateMb/],
     ["cpus not a number", { resources: { loki: { cpus: "half" } } }, "observability:resources.loki.cpus", /number from/],
     ["unknown application kind", { applications: [{ name: "db", kind: "mysql" }] }, "observability:applications[0].kind", /python, postgres, other/],
+    ["own Grafana unpublished", { publish: { grafana: false } }, "observability:publish.grafana", /must be published/],
     ["malformed label", { applicationLabel: "logging" }, "observability:applicationLabel", /key=value/],
 ];
 

@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { SERVICE_PORTS } from "../settings/defaults";
+import { Settings } from "../settings/types";
+import { HardenedContainer, dataVolume } from "./hardenedContainer";
+
+/** Grafana image's user; it owns /var/lib/grafana. */
+const GRAFANA_UID = "472";
+
+export interface GrafanaArgs {
+    /** Validated stack settings. */
+    readonly settings: Settings;
+    /** Name of the stack's private network. */
+    readonly networkName: pulumi.Input<string>;
+    /** Admin password from stack configuration; generated when absent. */
+    readonly adminPassword?: pulumi.Output<string>;
+}
+
+/** The stack's own Grafana: no anonymous access, no sign-up, admin password only ever a secret. */
+export class Grafana extends pulumi.ComponentResource {
+    /** URL the Grafana provider uses: the published host address, known at preview time. */
+    readonly url: pulumi.Output<string>;
+    readonly adminPassword: pulumi.Output<string>;
+    readonly containerName: pulumi.Output<string>;
+    /** The container: content waits for it to be healthy. */
+    readonly ready: pulumi.Resource;
+
+    constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("observability:stack:Grafana", name, {}, opts);
+        const { settings } = args;
+        const hostPort = settings.publish.ports.grafana;
+        if (!hostPort) throw new pulumi.ResourceError("Grafana must be published for the provider to reach it", this);
+
+        const password = pulumi.secret(
+            args.adminPassword ?? new random.RandomPassword(`${name}-admin-password`, { length: 24, special: false }, { parent: this }).result,
+        );
+        const data = dataVolume(this, `${name}-data`, settings, "grafana");
+
+        const container = new HardenedContainer(
+            name,
+            {
+                settings,
+                service: "grafana",
+                image: settings.images.grafana,
+                limits: settings.resources.grafana,
+                networkName: args.networkName,
+                configDir: "/config",
+                // A file, not an environment variable: `docker inspect` shows environment variables in clear.
+                configFiles: [{ name: "admin_password", content: password, owner: GRAFANA_UID, permissions: "0400" }],
+                envs: [
+                    `GF_SECURITY_ADMIN_USER=${settings.grafana.adminUser}`,
+                    "GF_SECURITY_ADMIN_PASSWORD__FILE=/config/admin_password",
+                    "GF_AUTH_ANONYMOUS_ENABLED=false",
+                    "GF_USERS_ALLOW_SIGN_UP=false",
+                    "GF_AUTH_DISABLE_LOGIN_FORM=false",
+                    "GF_ANALYTICS_REPORTING_ENABLED=false",
+                    "GF_ANALYTICS_CHECK_FOR_UPDATES=false",
+                    "GF_LOG_MODE=console",
+                ],
+                volumes: [{ volume: data, path: "/var/lib/grafana" }],
+                publish: { hostPort, containerPort: SERVICE_PORTS.grafana },
+                healthcheck: { test: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${SERVICE_PORTS.grafana}/api/health`], startPeriod: "30s" },
+                // Dashboards, datasources and alert rules are created through its API as soon as it is up.
+                waitForHealthy: true,
+            },
+            { parent: this },
+        );
+
+        this.url = pulumi.output(`http://${settings.publish.address}:${hostPort}`);
+        this.adminPassword = password;
+        this.containerName = container.containerName;
+        this.ready = container.container;
+        this.registerOutputs({ url: this.url, adminPassword: this.adminPassword, containerName: this.containerName });
+    }
+}
