@@ -28,7 +28,8 @@ export class DemoWorkload extends pulumi.ComponentResource {
     constructor(name: string, args: DemoWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
         super("observability:stack:DemoWorkload", name, {}, opts);
         const { settings } = args;
-        const password = new random.RandomPassword(`${name}-postgres-password`, { length: 24, special: false }, { parent: this });
+        // Explicitly secret: the environment that carries it must be encrypted in state.
+        const password = pulumi.secret(new random.RandomPassword(`${name}-postgres-password`, { length: 24, special: false }, { parent: this }).result);
         const data = dataVolume(this, `${name}-postgres-data`, settings, "demo-postgres");
 
         const postgres = new HardenedContainer(
@@ -40,7 +41,7 @@ export class DemoWorkload extends pulumi.ComponentResource {
                 limits: settings.resources.demoPostgres,
                 networkName: args.networkName,
                 command: ["postgres", ...DEMO_POSTGRES_FLAGS],
-                envs: [pulumi.interpolate`POSTGRES_PASSWORD=${password.result}`],
+                envs: [pulumi.interpolate`POSTGRES_PASSWORD=${password}`],
                 volumes: [{ volume: data, path: "/var/lib/postgresql/data" }],
                 // The alpine image's postgres user (uid 70) owns the data directory, so the entrypoint needs no root.
                 user: "70:70",
@@ -59,7 +60,7 @@ export class DemoWorkload extends pulumi.ComponentResource {
                 image: settings.images.demoExporter,
                 limits: settings.resources.demoExporter,
                 networkName: args.networkName,
-                envs: [pulumi.interpolate`DATA_SOURCE_NAME=postgresql://postgres:${password.result}@demo-postgres:${SERVICE_PORTS.demoPostgres}/postgres?sslmode=disable`],
+                envs: [pulumi.interpolate`DATA_SOURCE_NAME=postgresql://postgres:${password}@demo-postgres:${SERVICE_PORTS.demoPostgres}/postgres?sslmode=disable`],
                 healthcheck: { test: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${SERVICE_PORTS.demoExporter}/metrics`] },
             },
             { parent: this, dependsOn: [postgres] },

@@ -31,13 +31,16 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
     return readStackFile(stack, path.join(__dirname, "..", ".."), overrides);
 }
 
+/** What the mocked random provider "generates"; tests look for it in plain text. */
+export const GENERATED_PASSWORD = "generated-password-for-tests";
+
 /** Outputs the mock provider reports back, so the program sees realistic state. */
 function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
     switch (type) {
         case "docker:index/remoteImage:RemoteImage":
             return { ...inputs, imageId: `sha256:${Buffer.from(name).toString("hex").padEnd(64, "0").slice(0, 64)}`, repoDigest: `${inputs.name}@sha256:test` };
         case "random:index/randomPassword:RandomPassword":
-            return { ...inputs, result: "generated-password-for-tests" };
+            return { ...inputs, result: GENERATED_PASSWORD };
         default:
             return inputs;
     }
@@ -46,6 +49,8 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
 export interface ProgramRun {
     readonly resources: Registered[];
     readonly outputs: Record<string, unknown>;
+    /** Which stack outputs are secrets. */
+    readonly secretOutputs: string[];
     readonly warnings: string[];
 }
 
@@ -57,6 +62,7 @@ export async function runProgram(
     stack: string,
     config: Record<string, string>,
     onRegister: (r: Registered) => void = () => undefined,
+    secretKeys: string[] = [],
 ): Promise<ProgramRun> {
     const resources: Registered[] = [];
     const warnings: string[] = [];
@@ -76,7 +82,7 @@ export async function runProgram(
         stack,
         false,
     );
-    pulumi.runtime.setAllConfig(config);
+    pulumi.runtime.setAllConfig(config, secretKeys);
     const originalWarn = pulumi.log.warn;
     (pulumi.log as any).warn = (msg: string) => {
         warnings.push(msg);
@@ -86,9 +92,13 @@ export async function runProgram(
         const program = require("../../index") as () => Record<string, pulumi.Input<unknown>>;
         const exported = program();
         const outputs: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(exported)) outputs[k] = await outputOf(pulumi.output(v));
+        const secretOutputs: string[] = [];
+        for (const [k, v] of Object.entries(exported)) {
+            outputs[k] = await outputOf(pulumi.output(v));
+            if (await pulumi.isSecret(pulumi.output(v))) secretOutputs.push(k);
+        }
         await settle();
-        return { resources, outputs, warnings };
+        return { resources, outputs, secretOutputs, warnings };
     } finally {
         (pulumi.log as any).warn = originalWarn;
     }

@@ -128,3 +128,15 @@ describe("the real stack files", () => {
         expect(dev.retainVolumes).toBe(false);
     });
 });
+
+describe("secrets some settings need", () => {
+    const { requireSecrets } = jest.requireActual("../../settings/load") as typeof import("../../settings/load");
+    test("a webhook contact point without its URL names the secret key", () => {
+        const s = parse({ grafana: { contactPoint: { kind: "webhook" } } });
+        expect(() => requireSecrets(s, {})).toThrow(/observability:contactPointUrl.*--secret/);
+    });
+    test("an external Grafana without credentials names the secret key", () => {
+        const s = parse({ grafana: { externalUrl: "https://grafana.example.com" } });
+        expect(() => requireSecrets(s, {})).toThrow(/observability:grafanaAuth.*--secret/);
+    });
+});

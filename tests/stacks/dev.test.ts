@@ -1,6 +1,8 @@
+import { grafanaSpec } from "../harness/grafanaSpec";
 import { monitoringSpec } from "../harness/monitoringSpec";
 import { foundationSpec, programFor } from "../harness/stackSpec";
 
 const program = programFor("dev");
 foundationSpec("dev", program);
 monitoringSpec("dev", program);
+grafanaSpec("dev", program);

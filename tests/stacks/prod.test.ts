@@ -1,6 +1,8 @@
+import { grafanaSpec } from "../harness/grafanaSpec";
 import { monitoringSpec } from "../harness/monitoringSpec";
 import { foundationSpec, programFor } from "../harness/stackSpec";
 
 const program = programFor("prod");
 foundationSpec("prod", program);
 monitoringSpec("prod", program);
+grafanaSpec("prod", program);

@@ -1,0 +1,136 @@
+import { Settings } from "../../settings/types";
+import { parseErrors } from "./grammars";
+import { GENERATED_PASSWORD, ProgramRun, byType, isSecret, one, reveal } from "./mocks";
+import { label } from "./stackSpec";
+
+const T = {
+    provider: "pulumi:providers:grafana",
+    datasource: "grafana:oss/dataSource:DataSource",
+    folder: "grafana:oss/folder:Folder",
+    dashboard: "grafana:oss/dashboard:Dashboard",
+    ruleGroup: "grafana:alerting/ruleGroup:RuleGroup",
+    contactPoint: "grafana:alerting/contactPoint:ContactPoint",
+    policy: "grafana:alerting/notificationPolicy:NotificationPolicy",
+};
+
+/** Strings found in plain text (outside any secret) anywhere in a value. */
+function plainStrings(value: unknown, out: string[] = []): string[] {
+    if (isSecret(value)) return out;
+    if (typeof value === "string") out.push(value);
+    else if (Array.isArray(value)) value.forEach((v) => plainStrings(v, out));
+    else if (value && typeof value === "object") Object.values(value).forEach((v) => plainStrings(v, out));
+    return out;
+}
+
+export function grafanaSpec(stack: string, program: { run: () => ProgramRun; settings: Settings }): void {
+    const { settings } = program;
+    const run = () => program.run();
+    const grafanaContainers = () => byType(run(), "docker:index/container:Container").filter((c) => label(c, "observability.component") === "grafana");
+
+    describe(`${stack}: Grafana container`, () => {
+        test("present unless an external Grafana is configured", () => {
+            expect(grafanaContainers()).toHaveLength(settings.grafana.externalUrl ? 0 : 1);
+        });
+        test("anonymous access and sign-up off, password from a file, image user, data volume, health on /api/health", () => {
+            const c = grafanaContainers()[0];
+            const envs: string[] = reveal(c.inputs.envs);
+            expect(envs).toContain("GF_AUTH_ANONYMOUS_ENABLED=false");
+            expect(envs).toContain("GF_USERS_ALLOW_SIGN_UP=false");
+            expect(envs).toContain("GF_SECURITY_ADMIN_PASSWORD__FILE=/config/admin_password");
+            expect(envs.some((e) => e.startsWith("GF_SECURITY_ADMIN_PASSWORD="))).toBe(false);
+            expect(c.inputs.user).toBeUndefined();
+            expect(c.inputs.mounts).toEqual(expect.arrayContaining([expect.objectContaining({ type: "volume", target: "/var/lib/grafana", source: `${settings.namePrefix}-grafana-data` })]));
+            expect(c.inputs.healthcheck.tests.join(" ")).toContain("/api/health");
+            expect(c.inputs.ports).toEqual([expect.objectContaining({ internal: 3000, external: settings.publish.ports.grafana, ip: settings.publish.address })]);
+            expect(c.inputs.wait).toBe(true);
+        });
+    });
+
+    describe(`${stack}: Grafana content`, () => {
+        test("explicit provider: URL known from settings, auth a secret", () => {
+            const p = one(run(), T.provider);
+            const expected = settings.grafana.externalUrl ?? `http://${settings.publish.address}:${settings.publish.ports.grafana}`;
+            expect(p.inputs.url).toBe(expected);
+            // Provider inputs arrive JSON-encoded; the secret marker survives inside.
+            const auth = typeof p.inputs.auth === "string" ? JSON.parse(p.inputs.auth) : p.inputs.auth;
+            expect(isSecret(auth)).toBe(true);
+        });
+        test("Loki and Prometheus datasources with fixed UIDs at in-network addresses", () => {
+            const ds = byType(run(), T.datasource);
+            expect(ds.map((d) => [d.inputs.type, d.inputs.uid, d.inputs.url]).sort()).toEqual([
+                ["loki", `${settings.namePrefix}-loki`, "http://loki:3100"],
+                ["prometheus", `${settings.namePrefix}-prometheus`, "http://prometheus:9090"],
+            ]);
+        });
+        test("one folder for the stack", () => {
+            expect(one(run(), T.folder).inputs.uid).toBe(`${settings.namePrefix}-stack`);
+        });
+        test("at least the four dashboards, stable UIDs, every panel's datasource is one of ours and its query parses", () => {
+            const dashboards = byType(run(), T.dashboard).map((d) => JSON.parse(d.inputs.configJson));
+            const uids = dashboards.map((d) => d.uid);
+            for (const name of ["logs-overview", "application-logs", "postgresql-logs", "stack-health"]) expect(uids).toContain(`${settings.namePrefix}-${name}`);
+            const dsUids = new Map([[`${settings.namePrefix}-loki`, "logql"], [`${settings.namePrefix}-prometheus`, "promql"]] as const);
+            for (const d of dashboards) {
+                expect(d.panels.length).toBeGreaterThanOrEqual(3);
+                for (const p of d.panels) {
+                    expect(p.targets.length).toBeGreaterThan(0);
+                    for (const t of p.targets) {
+                        const language = dsUids.get(t.datasource.uid);
+                        expect(language).toBeDefined();
+                        expect(t.datasource.type).toBe(language === "logql" ? "loki" : "prometheus");
+                        expect(parseErrors(language!, t.expr)).toEqual([]);
+                    }
+                }
+            }
+            for (const d of byType(run(), T.dashboard)) expect(d.inputs.overwrite).toBe(true);
+        });
+        test("Falco panel only when Falco runs", () => {
+            const titles = byType(run(), T.dashboard).flatMap((d) => JSON.parse(d.inputs.configJson).panels.map((p: any) => p.title));
+            expect(titles.includes("Falco events by rule and priority")).toBe(settings.falco.enabled);
+        });
+        test("Loki-backed alert rules, each query parses", () => {
+            const group = one(run(), T.ruleGroup);
+            const rules = group.inputs.rules;
+            const titles = rules.map((r: any) => r.name);
+            expect(titles).toEqual(expect.arrayContaining(["Error rate per container", "PostgreSQL deadlock", "Python traceback burst"]));
+            expect(titles.includes("Falco event of priority Warning or higher")).toBe(settings.falco.enabled);
+            for (const r of rules) {
+                const a = r.datas.find((d: any) => d.refId === "A");
+                expect(a.datasourceUid).toBe(`${settings.namePrefix}-loki`);
+                const model = JSON.parse(a.model);
+                expect(parseErrors("logql", model.expr)).toEqual([]);
+                expect(r.condition).toBe("C");
+                const threshold = JSON.parse(r.datas.find((d: any) => d.refId === "C").model);
+                expect(threshold.type).toBe("threshold");
+            }
+            const errors = rules.find((r: any) => r.name === "Error rate per container");
+            expect(JSON.parse(errors.datas[2].model).conditions[0].evaluator.params).toEqual([settings.alerts.logErrorsPerMinute]);
+        });
+        test("contact point from settings and a notification policy using it", () => {
+            const cp = one(run(), T.contactPoint);
+            expect(cp.inputs.name).toBe(`${settings.namePrefix}-${settings.grafana.contactPoint.kind}`);
+            if (settings.grafana.contactPoint.kind === "email") expect(cp.inputs.emails[0].addresses).toEqual(settings.grafana.contactPoint.addresses);
+            expect(one(run(), T.policy).inputs.contactPoint).toBe(cp.inputs.name);
+        });
+    });
+
+    describe(`${stack}: secrets`, () => {
+        test("the admin password is a secret output", () => {
+            expect(run().secretOutputs).toContain("grafanaAdminPassword");
+        });
+        test("the generated password appears nowhere in plain text in any registered input", () => {
+            for (const r of run().resources) {
+                const inputs = r.type.startsWith("pulumi:providers:")
+                    ? Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, typeof v === "string" && v.startsWith("{") ? JSON.parse(v) : v]))
+                    : r.inputs;
+                for (const s of plainStrings(inputs)) expect(s).not.toContain(GENERATED_PASSWORD);
+            }
+        });
+        test("the password does reach Grafana and the provider (inside secrets)", () => {
+            const c = grafanaContainers()[0];
+            const upload = reveal(c.inputs.uploads).find((u: any) => u.file === "/config/admin_password");
+            expect(upload.content).toBe(GENERATED_PASSWORD);
+            expect(upload.permissions).toBe("0400");
+        });
+    });
+}
