@@ -103,7 +103,11 @@ export class HardenedContainer extends pulumi.ComponentResource {
                 restart: "unless-stopped",
                 logDriver: "json-file",
                 logOpts: { "max-size": settings.logRotation.maxSize, "max-file": String(settings.logRotation.maxFiles) },
-                labels: stackLabels(settings, service),
+                labels: [
+                    ...stackLabels(settings, service),
+                    // Lets policy tell an allowed 0.0.0.0 binding from an accidental one.
+                    ...(settings.publish.allowAllInterfaces ? [{ label: LABELS.allInterfaces, value: "true" }] : []),
+                ],
                 networksAdvanced: [{ name: args.networkName, aliases: [service] }],
                 ports: args.publish
                     ? [{ internal: args.publish.containerPort, external: args.publish.hostPort, ip: settings.publish.address, protocol: "tcp" }]
@@ -162,7 +166,10 @@ export function dataVolume(
 ): docker.Volume {
     return new docker.Volume(
         name,
-        { name: `${containerName(settings.namePrefix, service)}-${suffix}`, labels: stackLabels(settings, service) },
+        {
+            name: `${containerName(settings.namePrefix, service)}-${suffix}`,
+            labels: [...stackLabels(settings, service), ...(settings.retainVolumes ? [{ label: LABELS.retained, value: "true" }] : [])],
+        },
         { parent, retainOnDelete: settings.retainVolumes },
     );
 }

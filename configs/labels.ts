@@ -4,6 +4,10 @@ export const LABELS = {
     component: "observability.component",
     environment: "observability.environment",
     stack: "observability.stack",
+    /** On containers whose ports may be bound to every interface (settings allow it). */
+    allInterfaces: "observability.allow-all-interfaces",
+    /** On data volumes kept on `pulumi destroy` (retainOnDelete). */
+    retained: "observability.retained",
 } as const;
 
 /** The label the collector sees for a Docker label: `__meta_docker_container_label_<sanitised>`. */

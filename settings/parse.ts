@@ -1,6 +1,7 @@
 import { DEFAULT_IMAGES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
 import { SettingsError } from "./errors";
 import { Fields } from "./fields";
+import { isPinnedImage } from "./images";
 import { APPLICATION_KINDS, Application, ApplicationKind, ContactPointSettings, PUBLISHABLE, Publishable, SERVICES, Service, Settings } from "./types";
 import { parsePrometheusSize } from "./units";
 
@@ -12,11 +13,6 @@ const HOST_PORT = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*:\d{1,5}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const KIND = new RegExp(`^(${APPLICATION_KINDS.join("|")})$`);
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-// repository[:tag][@sha256:digest], registry host with optional port allowed.
-const IMAGE = /^((?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
-// An exact release: at least major.minor, optionally a suffix ("17.6-alpine", "v3.14.0").
-const EXACT_TAG = /^v?\d+\.\d+(\.\d+)*([-+_.][A-Za-z0-9.]+)*$/;
-
 /**
  * Turns the raw stack configuration (key without namespace -> value, objects already parsed)
  * into validated settings with every default applied. Throws SettingsError on the first bad value.
@@ -118,11 +114,7 @@ function parseImages(f: Fields): Record<Service, string> {
     const out = {} as Record<Service, string>;
     for (const service of SERVICES) {
         const ref = f.string(service, DEFAULT_IMAGES[service]);
-        const m = IMAGE.exec(ref);
-        const tag = m?.[2];
-        const digest = m?.[3];
-        const pinned = m && (digest || (tag && tag !== "latest" && EXACT_TAG.test(tag)));
-        if (!pinned) {
+        if (!isPinnedImage(ref)) {
             throw new SettingsError(
                 f.key(service),
                 ref,

@@ -1,0 +1,123 @@
+import { LABELS } from "../configs/labels";
+import { DOCKER_SOCKET } from "../configs/promtail";
+import { isPinnedImage } from "../settings/images";
+
+/** A resource as a policy sees it: type token, URN and plain (unwrapped) inputs. */
+export interface PolicyResource {
+    readonly type: string;
+    readonly urn: string;
+    readonly props: Record<string, any>;
+}
+
+export interface Rule {
+    readonly name: string;
+    readonly description: string;
+    /** Violation messages for one resource; empty when it complies. */
+    readonly check: (r: PolicyResource) => string[];
+}
+
+const CONTAINER = "docker:index/container:Container";
+const IMAGE = "docker:index/remoteImage:RemoteImage";
+const VOLUME = "docker:index/volume:Volume";
+/** Only these may see the Docker socket. */
+const SOCKET_READERS = ["promtail", "falco"];
+const ALL_INTERFACES = ["", "0.0.0.0", "::"];
+
+function labelOf(r: PolicyResource, key: string): string | undefined {
+    return (r.props.labels ?? []).find((l: { label: string }) => l.label === key)?.value;
+}
+
+/** The stack name in a URN: urn:pulumi:<stack>::<project>::... */
+export function stackOf(urn: string): string {
+    return urn.split(":")[2] ?? "";
+}
+
+const containers = (check: (r: PolicyResource, component: string) => string[]) => (r: PolicyResource) =>
+    r.type === CONTAINER ? check(r, labelOf(r, LABELS.component) ?? "?") : [];
+
+export const RULES: Rule[] = [
+    {
+        name: "images-pinned",
+        description: "Images are pinned to an exact version or digest (no latest, no floating tag); containers run an image ID.",
+        check: (r) => {
+            if (r.type === IMAGE) return isPinnedImage(r.props.name ?? "") ? [] : [`image ${r.props.name} is not pinned to an exact version or digest`];
+            if (r.type === CONTAINER && !/^sha256:[0-9a-f]{64}$/.test(r.props.image ?? "") && !isPinnedImage(r.props.image ?? "")) {
+                return [`container runs ${r.props.image}, neither an image ID nor a pinned reference`];
+            }
+            return [];
+        },
+    },
+    {
+        name: "memory-limit",
+        description: "Every container has a memory limit.",
+        check: containers((r, c) => (r.props.memory > 0 ? [] : [`container ${c} has no memory limit`])),
+    },
+    {
+        name: "no-privileged",
+        description: "No privileged container, except Falco when its settings ask for it.",
+        check: containers((r, c) => (r.props.privileged && c !== "falco" ? [`container ${c} is privileged`] : [])),
+    },
+    {
+        name: "docker-socket",
+        description: "The Docker socket is mounted read-only, and only into the collector and Falco.",
+        check: containers((r, c) => {
+            const mounts = [...(r.props.mounts ?? []), ...(r.props.volumes ?? []).map((v: any) => ({ source: v.hostPath, readOnly: v.readOnly }))];
+            const socket = mounts.filter((m: any) => m.source === DOCKER_SOCKET);
+            const out: string[] = [];
+            if (socket.length > 0 && !SOCKET_READERS.includes(c)) out.push(`container ${c} mounts the Docker socket`);
+            if (socket.some((m: any) => m.readOnly !== true)) out.push(`container ${c} mounts the Docker socket read-write`);
+            return out;
+        }),
+    },
+    {
+        name: "no-public-ports",
+        description: "No port is published on every interface unless the stack explicitly allows it.",
+        check: containers((r, c) => {
+            if (labelOf(r, LABELS.allInterfaces) === "true") return [];
+            return (r.props.ports ?? [])
+                .filter((p: any) => ALL_INTERFACES.includes(p.ip ?? ""))
+                .map((p: any) => `container ${c} publishes port ${p.external} on every interface`);
+        }),
+    },
+    {
+        name: "healthcheck",
+        description: "Every container has a healthcheck.",
+        check: containers((r, c) => ((r.props.healthcheck?.tests ?? []).length > 1 ? [] : [`container ${c} has no healthcheck`])),
+    },
+    {
+        name: "restart-policy",
+        description: "Every container restarts after a crash or a host reboot.",
+        check: containers((r, c) => (["unless-stopped", "always", "on-failure"].includes(r.props.restart) ? [] : [`container ${c} has restart policy ${r.props.restart ?? "none"}`])),
+    },
+    {
+        name: "log-rotation",
+        description: "Container logs are rotated (json-file or local driver with max-size and max-file).",
+        check: containers((r, c) => {
+            const driver = r.props.logDriver ?? "json-file";
+            const opts = r.props.logOpts ?? {};
+            if (driver === "local" || (driver === "json-file" && opts["max-size"] && opts["max-file"])) return [];
+            return [`container ${c} does not rotate its logs`];
+        }),
+    },
+    {
+        name: "grafana-no-anonymous",
+        description: "Grafana's anonymous access is off.",
+        check: containers((r, c) => {
+            if (c !== "grafana") return [];
+            return (r.props.envs ?? []).includes("GF_AUTH_ANONYMOUS_ENABLED=false") ? [] : ["Grafana does not disable anonymous access"];
+        }),
+    },
+    {
+        name: "prod-volumes-retained",
+        description: "In prod, data volumes are kept when the stack is destroyed.",
+        check: (r) => {
+            if (r.type !== VOLUME || stackOf(r.urn) !== "prod" || /-config$/.test(r.props.name ?? "")) return [];
+            return labelOf(r, LABELS.retained) === "true" ? [] : [`volume ${r.props.name} is not retained on delete in prod`];
+        },
+    },
+];
+
+/** Every violation of every rule for a set of resources, as "rule: message". */
+export function violations(resources: PolicyResource[]): string[] {
+    return resources.flatMap((r) => RULES.flatMap((rule) => rule.check(r).map((m) => `${rule.name}: ${m}`)));
+}

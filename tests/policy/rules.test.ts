@@ -1,0 +1,69 @@
+import { PolicyResource, RULES, stackOf, violations } from "../../policy/rules";
+
+const CONTAINER = "docker:index/container:Container";
+const urn = (stack: string, type: string) => `urn:pulumi:${stack}::observability::${type}::x`;
+
+/** A container that passes every rule; each case below breaks exactly one thing. */
+function good(component: string, overrides: Record<string, unknown> = {}): PolicyResource {
+    return {
+        type: CONTAINER,
+        urn: urn("dev", CONTAINER),
+        props: {
+            image: `sha256:${"a".repeat(64)}`,
+            labels: [{ label: "observability.component", value: component }],
+            memory: 256,
+            restart: "unless-stopped",
+            logDriver: "json-file",
+            logOpts: { "max-size": "10m", "max-file": "3" },
+            healthcheck: { tests: ["CMD", "true"] },
+            ports: [{ internal: 3000, external: 3000, ip: "127.0.0.1" }],
+            mounts: [],
+            envs: component === "grafana" ? ["GF_AUTH_ANONYMOUS_ENABLED=false"] : [],
+            ...overrides,
+        },
+    };
+}
+
+const sock = (readOnly: boolean) => [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly }];
+
+const BAD: Array<[string, PolicyResource]> = [
+    ["images-pinned", { type: "docker:index/remoteImage:RemoteImage", urn: urn("dev", "i"), props: { name: "grafana/loki:latest" } }],
+    ["images-pinned", good("loki", { image: "grafana/loki" })],
+    ["memory-limit", good("loki", { memory: undefined })],
+    ["no-privileged", good("promtail", { privileged: true })],
+    ["docker-socket", good("grafana", { mounts: sock(true) })],
+    ["docker-socket", good("promtail", { mounts: sock(false) })],
+    ["no-public-ports", good("grafana", { ports: [{ internal: 3000, external: 3000, ip: "0.0.0.0" }] })],
+    ["healthcheck", good("loki", { healthcheck: undefined })],
+    ["restart-policy", good("loki", { restart: "no" })],
+    ["log-rotation", good("loki", { logOpts: {} })],
+    ["grafana-no-anonymous", good("grafana", { envs: ["GF_AUTH_ANONYMOUS_ENABLED=true"] })],
+    ["prod-volumes-retained", { type: "docker:index/volume:Volume", urn: urn("prod", "v"), props: { name: "obs-prod-loki-data", labels: [] } }],
+];
+
+test("the good resources pass every rule", () => {
+    expect(violations(["loki", "grafana", "promtail", "falco"].map((c) => good(c)))).toEqual([]);
+});
+
+test.each(BAD)("%s fires on a bad resource", (rule, resource) => {
+    const found = violations([resource]);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((v) => v.startsWith(`${rule}:`))).toBe(true);
+});
+
+test("every rule has a case that makes it fire", () => {
+    expect(new Set(BAD.map(([rule]) => rule))).toEqual(new Set(RULES.map((r) => r.name)));
+});
+
+test("what is allowed stays allowed", () => {
+    expect(violations([good("falco", { privileged: true, mounts: sock(true) })])).toEqual([]);
+    const allowed = good("grafana", {
+        ports: [{ internal: 3000, external: 3000, ip: "0.0.0.0" }],
+        labels: [{ label: "observability.component", value: "grafana" }, { label: "observability.allow-all-interfaces", value: "true" }],
+        envs: ["GF_AUTH_ANONYMOUS_ENABLED=false"],
+    });
+    expect(violations([allowed])).toEqual([]);
+    expect(violations([{ type: "docker:index/volume:Volume", urn: urn("dev", "v"), props: { name: "obs-dev-loki-data", labels: [] } }])).toEqual([]);
+});
+
+test("stack from URN", () => expect(stackOf("urn:pulumi:prod::observability::t::n")).toBe("prod"));
