@@ -1,0 +1,102 @@
+/**
+ * Local equivalents of the CI workflows:
+ *   npm run preview -- <stack> [pulumi args]   preview with a diff and the policy pack
+ *   npm run drift -- <stack>                   exit 0 = no drift, 1 = drift, 2 = error; one-line summary
+ *   npm run up -- <stack> [pulumi args]        deploy
+ * A local file backend (./.pulumi-state) is used unless PULUMI_BACKEND_URL is set, so no account is needed.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+export const EXIT = { ok: 0, drift: 1, error: 2 } as const;
+const STACKS = ["dev", "staging", "prod"];
+const PROJECT_DIR = path.join(__dirname, "..");
+
+export interface CliResult {
+    readonly code: number;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+type Runner = (args: string[], env: NodeJS.ProcessEnv, capture: boolean) => CliResult;
+
+/** Runs the real `pulumi` from PATH; `capture` keeps its output instead of streaming it to the terminal. */
+export const runPulumi: Runner = (args, env, capture) => {
+    const r = spawnSync("pulumi", args, { cwd: PROJECT_DIR, env, encoding: "utf8", stdio: capture ? "pipe" : "inherit" });
+    if (r.error) {
+        const missing = (r.error as NodeJS.ErrnoException).code === "ENOENT";
+        return { code: missing ? 127 : EXIT.error, stdout: "", stderr: r.error.message };
+    }
+    return { code: r.status ?? EXIT.error, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+};
+
+export const INSTALL_HINT =
+    "The Pulumi CLI is not installed (or not on PATH). Install it: https://www.pulumi.com/docs/iac/download-install/ " +
+    "(e.g. `curl -fsSL https://get.pulumi.com | sh`), then run this again. Deploying also needs Docker and Node.js 22.";
+
+/** The environment for the CLI: a local file backend unless one is configured. */
+export function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    if (env.PULUMI_BACKEND_URL) return env;
+    const stateDir = path.join(PROJECT_DIR, ".pulumi-state");
+    fs.mkdirSync(stateDir, { recursive: true });
+    return { ...env, PULUMI_BACKEND_URL: `file://${stateDir}` };
+}
+
+/** Counts of a preview's `changeSummary` other than "same", e.g. "2 to update, 1 to replace". */
+export function describeChanges(summary: Record<string, number>): string {
+    return Object.entries(summary)
+        .filter(([op, n]) => op !== "same" && n > 0)
+        .map(([op, n]) => `${n} to ${op}`)
+        .join(", ");
+}
+
+export function main(argv: string[], env: NodeJS.ProcessEnv, run: Runner = runPulumi, log = console.log, err = console.error): number {
+    const [command, stack, ...rest] = argv;
+    if (!["preview", "drift", "up"].includes(command) || !stack) {
+        err(`usage: npm run ${command ?? "<preview|drift|up>"} -- <stack> (stacks: ${STACKS.join(", ")})`);
+        return EXIT.error;
+    }
+    const e = cliEnv(env);
+    const select = run(["stack", "select", stack, "--create", "--non-interactive"], e, true);
+    if (select.code === 127) {
+        err(INSTALL_HINT);
+        return EXIT.error;
+    }
+    if (select.code !== 0) {
+        err(`error: cannot select stack ${stack}: ${select.stderr.trim()}`);
+        return EXIT.error;
+    }
+
+    if (command === "preview") return run(["preview", "--stack", stack, "--diff", "--policy-pack", "policy", ...rest], e, false).code === 0 ? EXIT.ok : EXIT.error;
+    if (command === "up") return run(["up", "--stack", stack, "--policy-pack", "policy", ...rest], e, false).code === 0 ? EXIT.ok : EXIT.error;
+
+    // Drift: refresh in memory, then ask what the program would change. Nothing written to the state.
+    const preview = run(["preview", "--stack", stack, "--refresh", "--json", "--non-interactive"], e, true);
+    if (preview.code !== 0) {
+        err(`error: drift check of ${stack} failed: ${lastLine(preview.stderr) || `pulumi exited with ${preview.code}`}`);
+        return EXIT.error;
+    }
+    let summary: Record<string, number>;
+    try {
+        summary = (JSON.parse(preview.stdout) as { changeSummary?: Record<string, number> }).changeSummary ?? {};
+    } catch {
+        err(`error: drift check of ${stack}: unreadable preview output`);
+        return EXIT.error;
+    }
+    const changes = describeChanges(summary);
+    if (changes) {
+        log(`drift: ${stack}: ${changes} (run \`npm run preview -- ${stack}\` for details)`);
+        return EXIT.drift;
+    }
+    log(`no drift: ${stack}: ${summary.same ?? 0} resources unchanged`);
+    return EXIT.ok;
+}
+
+function lastLine(text: string): string {
+    return text.trim().split("\n").pop() ?? "";
+}
+
+if (require.main === module) {
+    process.exitCode = main(process.argv.slice(2), process.env);
+}

