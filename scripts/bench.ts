@@ -40,7 +40,7 @@ async function programBench(stack: string): Promise<void> {
     const start = process.hrtime.bigint();
     const program = require("../index") as () => Record<string, pulumi.Output<unknown>>;
     const outputs = program();
-    await Promise.all(Object.values(outputs).map((o) => new Promise((r) => pulumi.output(o).apply(r))));
+    await Promise.all(Object.values(outputs).map((o) => new Promise((r) => o.apply(r))));
     // Registrations not on an output's path (dashboards, alert rules) finish a few ticks later.
     for (let seen = -1; seen !== count; ) {
         seen = count;
