@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { SERVICE_PORTS } from "../settings/defaults";
-import { Settings } from "../settings/types";
-import { HardenedContainer, dataVolume } from "./hardenedContainer";
+import { HardenedContainer, dataVolume, ServiceArgs } from "./hardenedContainer";
 
 /** PostgreSQL logs slow statements, connections, lock waits and deadlocks: every PostgreSQL panel gets data. */
 export const DEMO_POSTGRES_FLAGS = [
@@ -14,12 +13,7 @@ export const DEMO_POSTGRES_FLAGS = [
     "-c", "log_line_prefix=%m [%p] %q%u@%d ",
 ];
 
-export interface DemoWorkloadArgs {
-    /** Validated stack settings. */
-    readonly settings: Settings;
-    /** Name of the stack's private network. */
-    readonly networkName: pulumi.Input<string>;
-}
+export type DemoWorkloadArgs = ServiceArgs;
 
 /** A PostgreSQL and its exporter on the stack's network, so a fresh stack shows real logs and metrics. */
 export class DemoWorkload extends pulumi.ComponentResource {

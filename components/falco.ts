@@ -2,20 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { FALCO_DOCKER_SOCKET, FALCO_RULES_FILE, renderFalcoConfig, renderFalcoRules } from "../configs/falco";
 import { DOCKER_SOCKET } from "../configs/promtail";
 import { SERVICE_PORTS } from "../settings/defaults";
-import { Settings } from "../settings/types";
-import { HardenedContainer } from "./hardenedContainer";
+import { HardenedContainer, ServiceArgs } from "./hardenedContainer";
 
 const CONFIG_DIR = "/config";
 
 /** Capabilities modern eBPF needs in Falco's least-privileged mode. */
 export const FALCO_CAPABILITIES = ["SYS_ADMIN", "SYS_RESOURCE", "SYS_PTRACE"];
 
-export interface FalcoArgs {
-    /** Validated stack settings. */
-    readonly settings: Settings;
-    /** Name of the stack's private network. */
-    readonly networkName: pulumi.Input<string>;
-}
+export type FalcoArgs = ServiceArgs;
 
 /** Falco with the modern eBPF probe: runtime security events as JSON on stdout, collected like any log. */
 export class Falco extends pulumi.ComponentResource {

@@ -1,17 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { SERVICE_PORTS } from "../settings/defaults";
-import { Settings } from "../settings/types";
-import { HardenedContainer, dataVolume } from "./hardenedContainer";
+import { HardenedContainer, ServiceArgs, dataVolume } from "./hardenedContainer";
 
 /** Grafana image's user; it owns /var/lib/grafana. */
 const GRAFANA_UID = "472";
 
-export interface GrafanaArgs {
-    /** Validated stack settings. */
-    readonly settings: Settings;
-    /** Name of the stack's private network. */
-    readonly networkName: pulumi.Input<string>;
+export interface GrafanaArgs extends ServiceArgs {
     /** Admin password from stack configuration; generated when absent. */
     readonly adminPassword?: pulumi.Output<string>;
 }

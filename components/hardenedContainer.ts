@@ -3,6 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { LABELS, containerName } from "../configs/labels";
 import { ResourceLimits, Settings } from "../settings/types";
 
+/** What every service component takes: the settings and the network it joins. */
+export interface ServiceArgs {
+    /** Validated stack settings. */
+    readonly settings: Settings;
+    /** Name of the stack's private network. */
+    readonly networkName: pulumi.Input<string>;
+}
+
 /** A file rendered by the program and uploaded into the container before it starts. */
 export interface ConfigFile {
     /** File name inside the container's config directory. */

@@ -1,15 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LOKI_DATA_DIR, renderLokiConfig } from "../configs/loki";
 import { SERVICE_PORTS } from "../settings/defaults";
-import { Settings } from "../settings/types";
-import { HardenedContainer, dataVolume } from "./hardenedContainer";
+import { HardenedContainer, dataVolume, ServiceArgs } from "./hardenedContainer";
 
-export interface LokiArgs {
-    /** Validated stack settings. */
-    readonly settings: Settings;
-    /** Name of the stack's private network. */
-    readonly networkName: pulumi.Input<string>;
-}
+export type LokiArgs = ServiceArgs;
 
 /** Grafana Loki, single binary, filesystem storage on a named volume, retention applied. */
 export class Loki extends pulumi.ComponentResource {

@@ -2,17 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderAlertRules } from "../configs/alertRules";
 import { PROMETHEUS_DATA_DIR, RULES_FILE, prometheusFlags, renderPrometheusConfig } from "../configs/prometheus";
 import { SERVICE_PORTS } from "../settings/defaults";
-import { Settings } from "../settings/types";
-import { HardenedContainer, dataVolume } from "./hardenedContainer";
+import { HardenedContainer, dataVolume, ServiceArgs } from "./hardenedContainer";
 
 const CONFIG_DIR = "/config";
 
-export interface PrometheusArgs {
-    /** Validated stack settings. */
-    readonly settings: Settings;
-    /** Name of the stack's private network. */
-    readonly networkName: pulumi.Input<string>;
-}
+export type PrometheusArgs = ServiceArgs;
 
 /** Prometheus: scrapes every service of the stack and evaluates the stack's alert rules. */
 export class Prometheus extends pulumi.ComponentResource {

@@ -1,15 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DOCKER_SOCKET, PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "../configs/promtail";
 import { SERVICE_PORTS } from "../settings/defaults";
-import { Settings } from "../settings/types";
-import { HardenedContainer, dataVolume } from "./hardenedContainer";
+import { HardenedContainer, dataVolume, ServiceArgs } from "./hardenedContainer";
 
-export interface PromtailArgs {
-    /** Validated stack settings. */
-    readonly settings: Settings;
-    /** Name of the stack's private network. */
-    readonly networkName: pulumi.Input<string>;
-}
+export type PromtailArgs = ServiceArgs;
 
 /** Promtail: discovers containers through the Docker socket and pushes their logs to Loki. */
 export class Promtail extends pulumi.ComponentResource {
