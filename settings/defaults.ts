@@ -43,7 +43,6 @@ export const SERVICE_PORTS = {
     prometheus: 9090,
     grafana: 3000,
     falcoWeb: 8765,
-    falcoMetrics: 8765,
     demoPostgres: 5432,
     demoExporter: 9187,
 } as const;

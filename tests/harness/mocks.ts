@@ -97,7 +97,7 @@ export async function runProgram(
             outputs[k] = await outputOf(pulumi.output(v));
             if (await pulumi.isSecret(pulumi.output(v))) secretOutputs.push(k);
         }
-        await settle();
+        await settle(resources);
         return { resources, outputs, secretOutputs, warnings };
     } finally {
         (pulumi.log as any).warn = originalWarn;
@@ -109,9 +109,12 @@ export function outputOf<T>(o: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => o.apply((v) => resolve(v)));
 }
 
-/** Waits for the registrations the program started to reach the mock monitor. */
-async function settle(): Promise<void> {
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+/** Waits until registrations not on an output's path (dashboards, alert rules) have reached the mock monitor. */
+async function settle(resources: Registered[]): Promise<void> {
+    for (let seen = -1; seen !== resources.length; ) {
+        seen = resources.length;
+        await new Promise((r) => setTimeout(r, 10));
+    }
 }
 
 export function byType(run: ProgramRun, type: string): Registered[] {
