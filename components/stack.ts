@@ -18,6 +18,12 @@ export interface ObservabilityStackArgs {
     readonly secrets: Secrets;
 }
 
+/** Where Grafana is, and its admin password when the stack runs it. */
+interface GrafanaEndpoint {
+    readonly url: pulumi.Output<string>;
+    readonly adminPassword?: pulumi.Output<string>;
+}
+
 /** The whole stack on one Docker host: private network, then every service on it. */
 export class ObservabilityStack extends pulumi.ComponentResource {
     readonly networkName: pulumi.Output<string>;
@@ -49,7 +55,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
             // After the collector, so Falco's first events are shipped.
             new Falco(`${name}-falco`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [promtail] });
         }
-        const grafanaUrl = settings.grafana.externalUrl
+        const grafana = settings.grafana.externalUrl
             ? this.externalGrafana(name, args, loki, prometheus)
             : this.ownGrafana(name, args, network.name, childOpts, loki, prometheus);
         if (settings.demo.enabled) {
@@ -59,10 +65,10 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         this.networkName = network.name;
         this.lokiUrl = loki.url;
         this.prometheusUrl = prometheus.url;
-        this.grafanaAdminPassword = pulumi.secret(this.adminPassword ?? pulumi.output<string | undefined>(undefined));
+        this.grafanaAdminPassword = pulumi.secret(grafana.adminPassword ?? pulumi.output<string | undefined>(undefined));
         this.collectorName = promtail.containerName;
         this.publishedUrls = pulumi
-            .all({ loki: loki.publishedUrl, prometheus: prometheus.publishedUrl, grafana: grafanaUrl })
+            .all({ loki: loki.publishedUrl, prometheus: prometheus.publishedUrl, grafana: grafana.url })
             .apply((urls) => Object.fromEntries(Object.entries(urls).filter(([, u]) => u !== undefined)) as Record<string, string>);
         this.registerOutputs({
             networkName: this.networkName,
@@ -74,8 +80,6 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         });
     }
 
-    private adminPassword?: pulumi.Output<string>;
-
     /** The stack runs Grafana itself; its content waits for the container to be healthy. */
     private ownGrafana(
         name: string,
@@ -84,10 +88,9 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         childOpts: pulumi.ComponentResourceOptions,
         loki: Loki,
         prometheus: Prometheus,
-    ): pulumi.Output<string> {
+    ): GrafanaEndpoint {
         const { settings, secrets } = args;
         const own = new Grafana(`${name}-grafana`, { settings, networkName, adminPassword: secrets.grafanaAdminPassword }, { ...childOpts, dependsOn: [loki, prometheus] });
-        this.adminPassword = own.adminPassword;
         new GrafanaContent(
             `${name}-content`,
             {
@@ -101,11 +104,11 @@ export class ObservabilityStack extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        return own.url;
+        return { url: own.url, adminPassword: own.adminPassword };
     }
 
     /** An existing Grafana (or Grafana Cloud) gets the same content; no container. */
-    private externalGrafana(name: string, args: ObservabilityStackArgs, loki: Loki, prometheus: Prometheus): pulumi.Output<string> {
+    private externalGrafana(name: string, args: ObservabilityStackArgs, loki: Loki, prometheus: Prometheus): GrafanaEndpoint {
         const { settings, secrets } = args;
         const url = settings.grafana.externalUrl as string;
         new GrafanaContent(
@@ -120,6 +123,6 @@ export class ObservabilityStack extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        return pulumi.output(url);
+        return { url: pulumi.output(url) };
     }
 }
