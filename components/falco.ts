@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FALCO_DOCKER_SOCKET, FALCO_RULES_FILE, renderFalcoConfig, renderFalcoRules } from "../configs/falco";
+import { CONFIG_DIR } from "../configs/paths";
 import { DOCKER_SOCKET } from "../configs/promtail";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { HardenedContainer, ServiceArgs } from "./hardenedContainer";
-
-const CONFIG_DIR = "/config";
 
 /** Capabilities modern eBPF needs in Falco's least-privileged mode. */
 export const FALCO_CAPABILITIES = ["SYS_ADMIN", "SYS_RESOURCE", "SYS_PTRACE"];
@@ -29,9 +28,8 @@ export class Falco extends pulumi.ComponentResource {
                 limits: settings.resources.falco,
                 networkName: args.networkName,
                 command: ["/usr/bin/falco", "-c", `${CONFIG_DIR}/falco.yaml`],
-                configDir: CONFIG_DIR,
                 configFiles: [
-                    { name: "falco.yaml", content: renderFalcoConfig(CONFIG_DIR) },
+                    { name: "falco.yaml", content: renderFalcoConfig() },
                     { name: FALCO_RULES_FILE, content: renderFalcoRules(settings) },
                 ],
                 hostMounts: [

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { CONFIG_DIR } from "../configs/paths";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { HardenedContainer, ServiceArgs, dataVolume } from "./hardenedContainer";
 
@@ -39,12 +40,11 @@ export class Grafana extends pulumi.ComponentResource {
                 image: settings.images.grafana,
                 limits: settings.resources.grafana,
                 networkName: args.networkName,
-                configDir: "/config",
                 // A file, not an environment variable: `docker inspect` shows environment variables in clear.
                 configFiles: [{ name: "admin_password", content: password, owner: GRAFANA_UID, permissions: "0400" }],
                 envs: [
                     `GF_SECURITY_ADMIN_USER=${settings.grafana.adminUser}`,
-                    "GF_SECURITY_ADMIN_PASSWORD__FILE=/config/admin_password",
+                    `GF_SECURITY_ADMIN_PASSWORD__FILE=${CONFIG_DIR}/admin_password`,
                     "GF_AUTH_ANONYMOUS_ENABLED=false",
                     "GF_USERS_ALLOW_SIGN_UP=false",
                     "GF_AUTH_DISABLE_LOGIN_FORM=false",

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { LABELS, containerName } from "../configs/labels";
+import { CONFIG_DIR } from "../configs/paths";
 import { ResourceLimits, Settings } from "../settings/types";
 
 /** What every service component takes: the settings and the network it joins. */
@@ -33,9 +34,8 @@ export interface HardenedContainerArgs {
     readonly networkName: pulumi.Input<string>;
     readonly command?: string[];
     readonly envs?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Configuration files; uploaded to `configDir`, which is a named volume so the root filesystem can stay read-only. */
+    /** Configuration files; uploaded to CONFIG_DIR, a named volume so the root filesystem can stay read-only. */
     readonly configFiles?: readonly ConfigFile[];
-    readonly configDir?: string;
     /** Named volumes to mount read-write, by container path. */
     readonly volumes?: ReadonlyArray<{ readonly volume: docker.Volume; readonly path: string }>;
     /** Host paths to mount; read-only unless stated. */
@@ -78,17 +78,16 @@ export class HardenedContainer extends pulumi.ComponentResource {
         const mounts: docker.types.input.ContainerMount[] = [];
         const uploads: docker.types.input.ContainerUpload[] = [];
         if (args.configFiles && args.configFiles.length > 0) {
-            const configDir = args.configDir ?? "/config";
             // Docker refuses uploads into a read-only root filesystem unless the target is on a volume.
             const configVolume = new docker.Volume(
                 `${name}-config`,
                 { name: `${containerName(settings.namePrefix, service)}-config`, labels: stackLabels(settings, service) },
                 { parent: this },
             );
-            mounts.push({ type: "volume", source: configVolume.name, target: configDir });
+            mounts.push({ type: "volume", source: configVolume.name, target: CONFIG_DIR });
             for (const file of args.configFiles) {
                 uploads.push({
-                    file: `${configDir}/${file.name}`,
+                    file: `${CONFIG_DIR}/${file.name}`,
                     content: file.content,
                     permissions: file.permissions ?? "0444",
                     ...(file.owner ? { owner: file.owner } : {}),

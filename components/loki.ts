@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LOKI_DATA_DIR, renderLokiConfig } from "../configs/loki";
+import { CONFIG_DIR } from "../configs/paths";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { HardenedContainer, dataVolume, ServiceArgs } from "./hardenedContainer";
 
@@ -27,12 +28,12 @@ export class Loki extends pulumi.ComponentResource {
                 image: settings.images.loki,
                 limits: settings.resources.loki,
                 networkName: args.networkName,
-                command: ["-config.file=/config/loki.yaml"],
+                command: [`-config.file=${CONFIG_DIR}/loki.yaml`],
                 configFiles: [{ name: "loki.yaml", content: renderLokiConfig(settings) }],
                 volumes: [{ volume: data, path: LOKI_DATA_DIR }],
                 publish: hostPort ? { hostPort, containerPort: SERVICE_PORTS.loki } : undefined,
                 // The image has no shell since 3.6; the binary checks its own readiness.
-                healthcheck: { test: ["/usr/bin/loki", "-health", "-config.file=/config/loki.yaml"], startPeriod: "30s" },
+                healthcheck: { test: ["/usr/bin/loki", "-health", `-config.file=${CONFIG_DIR}/loki.yaml`], startPeriod: "30s" },
                 // The collector, Grafana and Prometheus all depend on Loki being ready.
                 waitForHealthy: true,
             },

@@ -4,8 +4,6 @@ import { PROMETHEUS_DATA_DIR, RULES_FILE, prometheusFlags, renderPrometheusConfi
 import { SERVICE_PORTS } from "../settings/defaults";
 import { HardenedContainer, dataVolume, ServiceArgs } from "./hardenedContainer";
 
-const CONFIG_DIR = "/config";
-
 export type PrometheusArgs = ServiceArgs;
 
 /** Prometheus: scrapes every service of the stack and evaluates the stack's alert rules. */
@@ -29,8 +27,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 image: settings.images.prometheus,
                 limits: settings.resources.prometheus,
                 networkName: args.networkName,
-                command: prometheusFlags(settings, CONFIG_DIR),
-                configDir: CONFIG_DIR,
+                command: prometheusFlags(settings),
                 configFiles: [
                     { name: "prometheus.yml", content: renderPrometheusConfig(settings) },
                     { name: RULES_FILE, content: renderAlertRules(settings) },

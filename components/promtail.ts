@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_DIR } from "../configs/paths";
 import { DOCKER_SOCKET, PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "../configs/promtail";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { HardenedContainer, dataVolume, ServiceArgs } from "./hardenedContainer";
@@ -27,7 +28,7 @@ export class Promtail extends pulumi.ComponentResource {
                 image: settings.images.promtail,
                 limits: settings.resources.promtail,
                 networkName: args.networkName,
-                command: ["-config.file=/config/promtail.yaml"],
+                command: [`-config.file=${CONFIG_DIR}/promtail.yaml`],
                 configFiles: [{ name: "promtail.yaml", content: renderPromtailConfig(settings) }],
                 volumes: [{ volume: positions, path: PROMTAIL_POSITIONS_DIR }],
                 // Read-only: discovery and log reading only need the API's read calls.

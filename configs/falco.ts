@@ -1,6 +1,7 @@
 import { SERVICE_PORTS } from "../settings/defaults";
 import { Settings } from "../settings/types";
 import { containerName } from "./labels";
+import { CONFIG_DIR } from "./paths";
 import { toYaml } from "./yaml";
 
 /** Where the host's Docker socket appears inside the Falco container (Falco's documented layout). */
@@ -8,10 +9,10 @@ export const FALCO_DOCKER_SOCKET = "/host/var/run/docker.sock";
 export const FALCO_RULES_FILE = "stack_rules.yaml";
 
 /** Falco's configuration: modern eBPF, JSON events on stdout, health and metrics on the web server. */
-export function falcoConfig(configDir: string) {
+export function falcoConfig() {
     return {
         engine: { kind: "modern_ebpf", modern_ebpf: { cpus_for_each_buffer: 2, buf_size_preset: 4, drop_failed_exit: false } },
-        rules_files: ["/etc/falco/falco_rules.yaml", `${configDir}/${FALCO_RULES_FILE}`],
+        rules_files: ["/etc/falco/falco_rules.yaml", `${CONFIG_DIR}/${FALCO_RULES_FILE}`],
         // The container plugin supplies container.name and friends to rules and outputs.
         load_plugins: ["container"],
         plugins: [
@@ -58,8 +59,8 @@ export function falcoConfig(configDir: string) {
     };
 }
 
-export function renderFalcoConfig(configDir: string): string {
-    return toYaml(falcoConfig(configDir));
+export function renderFalcoConfig(): string {
+    return toYaml(falcoConfig());
 }
 
 type FalcoItem =

@@ -13,7 +13,7 @@ export function renderAll(settings: Settings): Record<string, string> {
         "prometheus/prometheus.yml": renderPrometheusConfig(settings),
         "prometheus/alerts.yml": renderAlertRules(settings),
         ...(settings.falco.enabled
-            ? { "falco/falco.yaml": renderFalcoConfig("/config"), "falco/stack_rules.yaml": renderFalcoRules(settings) }
+            ? { "falco/falco.yaml": renderFalcoConfig(), "falco/stack_rules.yaml": renderFalcoRules(settings) }
             : {}),
     };
 }

@@ -1,3 +1,5 @@
+import { ApplicationKind, Settings } from "../settings/types";
+
 /** Docker labels every stack container carries; the collector relabels them into Loki labels. */
 export const LABELS = {
     managedBy: "observability.managed-by",
@@ -18,6 +20,11 @@ export function dockerMetaLabel(dockerLabel: string): string {
 /** Container name of a stack service: the prefix keeps several stacks apart on one host. */
 export function containerName(prefix: string, service: string): string {
     return `${prefix}-${service}`;
+}
+
+/** Names of the configured application containers of one kind. */
+export function applicationNames(settings: Settings, kind: ApplicationKind): string[] {
+    return settings.applications.filter((a) => a.kind === kind).map((a) => a.name);
 }
 
 /** Escapes a literal for RE2 (relabel rules, LogQL regex matchers). */

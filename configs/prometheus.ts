@@ -1,6 +1,7 @@
 import { Settings } from "../settings/types";
 import { formatDuration } from "../settings/units";
 import { scrapeTargets } from "./scrapeTargets";
+import { CONFIG_DIR } from "./paths";
 import { toYaml } from "./yaml";
 
 export const PROMETHEUS_DATA_DIR = "/prometheus";
@@ -32,9 +33,9 @@ export function renderPrometheusConfig(settings: Settings): string {
 }
 
 /** Command-line flags: storage on the volume, retention from settings. */
-export function prometheusFlags(settings: Settings, configDir: string): string[] {
+export function prometheusFlags(settings: Settings): string[] {
     const flags = [
-        `--config.file=${configDir}/prometheus.yml`,
+        `--config.file=${CONFIG_DIR}/prometheus.yml`,
         `--storage.tsdb.path=${PROMETHEUS_DATA_DIR}`,
         `--storage.tsdb.retention.time=${formatDuration(settings.prometheus.retention.seconds)}`,
     ];

@@ -1,6 +1,6 @@
 import { SERVICE_PORTS } from "../settings/defaults";
 import { Settings } from "../settings/types";
-import { LABELS, containerName, dockerMetaLabel, escapeRegex } from "./labels";
+import { LABELS, applicationNames, containerName, dockerMetaLabel, escapeRegex } from "./labels";
 import { toYaml } from "./yaml";
 
 export const PROMTAIL_POSITIONS_DIR = "/promtail";
@@ -77,7 +77,7 @@ function labelRules(settings: Settings): RelabelRule[] {
 
 /** Stream selector of the containers whose Python tracebacks are joined into one entry. */
 export function tracebackSelector(settings: Settings): string | undefined {
-    const names = settings.applications.filter((a) => a.kind === "python").map((a) => escapeRegex(a.name));
+    const names = applicationNames(settings, "python").map(escapeRegex);
     return names.length > 0 ? `{container=~"${names.join("|")}"}` : undefined;
 }
 

@@ -1,6 +1,7 @@
 import { Settings } from "../../settings/types";
+import { falcoSelector } from "../promtail";
 import { DashboardSpec, PanelSpec } from "./panels";
-import { ERROR_PATTERN, allLogs, falcoSelector, postgresLogs, pythonLogs } from "./selectors";
+import { ERROR_PATTERN, allLogs, postgresLogs, pythonLogs } from "./selectors";
 
 /** The four dashboards, as data: titles, panels and their queries. */
 export function dashboardSpecs(settings: Settings): DashboardSpec[] {

@@ -1,5 +1,6 @@
 import { Settings } from "../../settings/types";
-import { ERROR_PATTERN, FALCO_WARNING_OR_HIGHER, allLogs, datasourceUids, falcoSelector, postgresLogs, pythonLogs } from "./selectors";
+import { falcoSelector } from "../promtail";
+import { ERROR_PATTERN, FALCO_WARNING_OR_HIGHER, allLogs, datasourceUids, postgresLogs, pythonLogs } from "./selectors";
 
 /** A Grafana-managed alert on a LogQL metric query: fires when the last value of any series is above `above`. */
 export interface LogAlert {

@@ -1,6 +1,6 @@
 import { Settings } from "../../settings/types";
-import { LOG_JOB, falcoSelector } from "../promtail";
-import { containerName, escapeRegex } from "../labels";
+import { LOG_JOB } from "../promtail";
+import { applicationNames, containerName, escapeRegex } from "../labels";
 
 /** Datasource UIDs: fixed per stack, so dashboards and alert rules can name them before they exist. */
 export function datasourceUids(settings: Settings): { loki: string; prometheus: string } {
@@ -22,17 +22,15 @@ function containersSelector(settings: Settings, names: string[]): string {
 
 /** The Python application containers. */
 export function pythonLogs(settings: Settings): string {
-    return containersSelector(settings, settings.applications.filter((a) => a.kind === "python").map((a) => a.name));
+    return containersSelector(settings, applicationNames(settings, "python"));
 }
 
 /** PostgreSQL containers: configured ones and the demo's. */
 export function postgresLogs(settings: Settings): string {
-    const names = settings.applications.filter((a) => a.kind === "postgres").map((a) => a.name);
+    const names = applicationNames(settings, "postgres");
     if (settings.demo.enabled) names.push(containerName(settings.namePrefix, "demo-postgres"));
     return containersSelector(settings, names);
 }
-
-export { falcoSelector };
 
 export const ERROR_PATTERN = "(?i)error|exception|failed";
 /** Falco priorities of Warning and above. */

@@ -18,6 +18,18 @@ export function isSecret(value: unknown): boolean {
     return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
 }
 
+/**
+ * Every string in a resource's inputs that is not inside a secret. Provider inputs arrive JSON-encoded,
+ * so they are decoded first (a secret marker survives inside the JSON).
+ */
+export function plainStrings(r: Registered): string[] {
+    const decode = (v: unknown) => (typeof v === "string" && v.startsWith("{") ? JSON.parse(v) : v);
+    const inputs = r.type.startsWith("pulumi:providers:") ? Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, decode(v)])) : r.inputs;
+    const walk = (v: unknown): string[] =>
+        isSecret(v) ? [] : typeof v === "string" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(walk) : [];
+    return walk(inputs);
+}
+
 /** Unwraps secret markers (recursively) so tests can read the value behind one. */
 export function reveal(value: any): any {
     if (isSecret(value)) return reveal(value.value);
