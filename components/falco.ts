@@ -3,6 +3,7 @@ import { FALCO_DOCKER_SOCKET, FALCO_RULES_FILE, renderFalcoConfig, renderFalcoRu
 import { CONFIG_DIR } from "../configs/paths";
 import { DOCKER_SOCKET } from "../configs/promtail";
 import { SERVICE_PORTS } from "../settings/defaults";
+import { IMAGE_FACTS } from "../settings/imageFacts";
 import { HardenedContainer, ServiceArgs } from "./hardenedContainer";
 
 /** Capabilities modern eBPF needs in Falco's least-privileged mode. */
@@ -35,14 +36,20 @@ export class Falco extends pulumi.ComponentResource {
                 hostMounts: [
                     { hostPath: "/proc", path: "/host/proc" },
                     { hostPath: "/etc", path: "/host/etc" },
+                    // Read-only, for the container plugin's metadata. Falco is root with SYS_ADMIN already (eBPF), so a
+                    // proxy would not lower what it can do; it stays off the private network's proxy on purpose.
                     { hostPath: DOCKER_SOCKET, path: FALCO_DOCKER_SOCKET },
                     { hostPath: "/sys/kernel/tracing", path: "/sys/kernel/tracing" },
                 ],
                 capAdd: privileged ? [] : FALCO_CAPABILITIES,
                 privileged,
                 // Falco needs root for eBPF; its capabilities are the ones above, nothing else.
-                user: "0",
-                healthcheck: { test: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${SERVICE_PORTS.falcoWeb}/healthz`], startPeriod: "60s" },
+                user: IMAGE_FACTS.falco.user,
+                // curl: the Wolfi-based image installs curl and has no wget (IMAGE_FACTS.falco).
+                healthcheck: {
+                    test: [IMAGE_FACTS.falco.healthcheckTool, "-fsS", "-o", "/dev/null", `http://127.0.0.1:${SERVICE_PORTS.falcoWeb}/healthz`],
+                    startPeriod: "60s",
+                },
             },
             { parent: this },
         );

@@ -2,10 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CONFIG_DIR } from "../configs/paths";
 import { SERVICE_PORTS } from "../settings/defaults";
+import { IMAGE_FACTS } from "../settings/imageFacts";
 import { HardenedContainer, ServiceArgs, dataVolume } from "./hardenedContainer";
 
-/** Grafana image's user; it owns /var/lib/grafana. */
-const GRAFANA_UID = "472";
+/** Grafana image's user (uid only: the password file is its alone). */
+const GRAFANA_UID = IMAGE_FACTS.grafana.user.split(":")[0];
 
 export interface GrafanaArgs extends ServiceArgs {
     /** Admin password from stack configuration; generated when absent. */
@@ -41,7 +42,7 @@ export class Grafana extends pulumi.ComponentResource {
                 limits: settings.resources.grafana,
                 networkName: args.networkName,
                 // A file, not an environment variable: `docker inspect` shows environment variables in clear.
-                configFiles: [{ name: "admin_password", content: password, owner: GRAFANA_UID, permissions: "0400" }],
+                configFiles: [{ name: "admin_password", content: password, owner: GRAFANA_UID, permissions: "0400", secret: true }],
                 envs: [
                     `GF_SECURITY_ADMIN_USER=${settings.grafana.adminUser}`,
                     `GF_SECURITY_ADMIN_PASSWORD__FILE=${CONFIG_DIR}/admin_password`,
@@ -54,7 +55,11 @@ export class Grafana extends pulumi.ComponentResource {
                 ],
                 volumes: [{ volume: data, path: "/var/lib/grafana" }],
                 publish: { hostPort, containerPort: SERVICE_PORTS.grafana },
-                healthcheck: { test: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${SERVICE_PORTS.grafana}/api/health`], startPeriod: "30s" },
+                // curl is installed explicitly by the image's Dockerfile (IMAGE_FACTS.grafana).
+                healthcheck: {
+                    test: [IMAGE_FACTS.grafana.healthcheckTool, "-fsS", "-o", "/dev/null", `http://127.0.0.1:${SERVICE_PORTS.grafana}/api/health`],
+                    startPeriod: "30s",
+                },
                 // Dashboards, datasources and alert rules are created through its API as soon as it is up.
                 waitForHealthy: true,
             },

@@ -1,7 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { LABELS, containerName } from "../configs/labels";
+import { LABELS, containerName, stackLabels } from "../configs/labels";
 import { CONFIG_DIR } from "../configs/paths";
+import { ConfigFile, ConfigSeed } from "./configSeed";
 import { ResourceLimits, Settings } from "../settings/types";
 
 /** What every service component takes: the settings and the network it joins. */
@@ -12,15 +13,7 @@ export interface ServiceArgs {
     readonly networkName: pulumi.Input<string>;
 }
 
-/** A file rendered by the program and uploaded into the container before it starts. */
-export interface ConfigFile {
-    /** File name inside the container's config directory. */
-    readonly name: string;
-    readonly content: pulumi.Input<string>;
-    /** Owner uid and mode; by default root-owned and world-readable (configuration is not secret). */
-    readonly owner?: string;
-    readonly permissions?: string;
-}
+export { ConfigFile };
 
 export interface HardenedContainerArgs {
     /** Stack settings: name prefix, environment, log rotation, publish address. */
@@ -34,7 +27,7 @@ export interface HardenedContainerArgs {
     readonly networkName: pulumi.Input<string>;
     readonly command?: string[];
     readonly envs?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Configuration files; uploaded to CONFIG_DIR, a named volume so the root filesystem can stay read-only. */
+    /** Configuration files: seeded into a volume mounted read-only at CONFIG_DIR (see ConfigSeed). */
     readonly configFiles?: readonly ConfigFile[];
     /** Named volumes to mount read-write, by container path. */
     readonly volumes?: ReadonlyArray<{ readonly volume: docker.Volume; readonly path: string }>;
@@ -76,23 +69,13 @@ export class HardenedContainer extends pulumi.ComponentResource {
         const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, { parent: this });
 
         const mounts: docker.types.input.ContainerMount[] = [];
-        const uploads: docker.types.input.ContainerUpload[] = [];
+        const configLabels: pulumi.Input<docker.types.input.ContainerLabel>[] = [];
+        const seedDependencies: pulumi.Resource[] = [];
         if (args.configFiles && args.configFiles.length > 0) {
-            // Docker refuses uploads into a read-only root filesystem unless the target is on a volume.
-            const configVolume = new docker.Volume(
-                `${name}-config`,
-                { name: `${containerName(settings.namePrefix, service)}-config`, labels: stackLabels(settings, service) },
-                { parent: this },
-            );
-            mounts.push({ type: "volume", source: configVolume.name, target: CONFIG_DIR });
-            for (const file of args.configFiles) {
-                uploads.push({
-                    file: `${CONFIG_DIR}/${file.name}`,
-                    content: file.content,
-                    permissions: file.permissions ?? "0444",
-                    ...(file.owner ? { owner: file.owner } : {}),
-                });
-            }
+            const seed = new ConfigSeed(`${name}-config`, { settings, service, imageId: image.imageId, files: args.configFiles }, { parent: this });
+            mounts.push({ type: "volume", source: seed.volumeName, target: CONFIG_DIR, readOnly: true });
+            configLabels.push({ label: LABELS.configHash, value: seed.contentHash });
+            seedDependencies.push(seed);
         }
         for (const v of args.volumes ?? []) mounts.push({ type: "volume", source: v.volume.name, target: v.path });
         for (const h of args.hostMounts ?? []) {
@@ -114,13 +97,14 @@ export class HardenedContainer extends pulumi.ComponentResource {
                     ...stackLabels(settings, service),
                     // Lets policy tell an allowed 0.0.0.0 binding from an accidental one.
                     ...(settings.publish.allowAllInterfaces ? [{ label: LABELS.allInterfaces, value: "true" }] : []),
+                    // A new hash replaces the container, so a configuration change shows in `pulumi preview` and is read on start.
+                    ...configLabels,
                 ],
                 networksAdvanced: [{ name: args.networkName, aliases: [service] }],
                 ports: args.publish
                     ? [{ internal: args.publish.containerPort, external: args.publish.hostPort, ip: settings.publish.address, protocol: "tcp" }]
                     : [],
                 mounts,
-                uploads,
                 healthcheck: {
                     tests: ["CMD", ...args.healthcheck.test],
                     interval: "15s",
@@ -144,23 +128,13 @@ export class HardenedContainer extends pulumi.ComponentResource {
                 destroyGraceSeconds: 30,
             },
             // Fixed names and ports collide if the replacement is created before the old one is gone.
-            { parent: this, deleteBeforeReplace: true },
+            { parent: this, deleteBeforeReplace: true, dependsOn: seedDependencies },
         );
 
         this.containerName = this.container.name;
         this.imageId = image.imageId;
         this.registerOutputs({ containerName: this.containerName, imageId: this.imageId });
     }
-}
-
-/** Labels on every container and volume: who manages it, which component, environment and stack. */
-export function stackLabels(settings: Settings, service: string): Array<{ label: string; value: string }> {
-    return [
-        { label: LABELS.managedBy, value: "pulumi" },
-        { label: LABELS.component, value: service },
-        { label: LABELS.environment, value: settings.environment },
-        { label: LABELS.stack, value: settings.namePrefix },
-    ];
 }
 
 /** A named data volume; retained on `pulumi destroy` where the settings say so (prod). */

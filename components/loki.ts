@@ -32,7 +32,7 @@ export class Loki extends pulumi.ComponentResource {
                 configFiles: [{ name: "loki.yaml", content: renderLokiConfig(settings) }],
                 volumes: [{ volume: data, path: LOKI_DATA_DIR }],
                 publish: hostPort ? { hostPort, containerPort: SERVICE_PORTS.loki } : undefined,
-                // The image has no shell since 3.6; the binary checks its own readiness.
+                // Distroless: no shell, no wget; the binary checks its own readiness (IMAGE_FACTS.loki).
                 healthcheck: { test: ["/usr/bin/loki", "-health", `-config.file=${CONFIG_DIR}/loki.yaml`], startPeriod: "30s" },
                 // The collector, Grafana and Prometheus all depend on Loki being ready.
                 waitForHealthy: true,

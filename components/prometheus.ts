@@ -34,7 +34,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 ],
                 volumes: [{ volume: data, path: PROMETHEUS_DATA_DIR }],
                 publish: hostPort ? { hostPort, containerPort: SERVICE_PORTS.prometheus } : undefined,
-                // The image is busybox-based: wget is there. It runs as nobody, which owns /prometheus.
+                // Busybox base: wget is there. It runs as nobody, which owns /prometheus (IMAGE_FACTS.prometheus).
                 healthcheck: { test: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${SERVICE_PORTS.prometheus}/-/healthy`] },
                 waitForHealthy: true,
             },

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_DIR } from "../configs/paths";
-import { DOCKER_SOCKET, PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "../configs/promtail";
+import { PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "../configs/promtail";
 import { SERVICE_PORTS } from "../settings/defaults";
+import { IMAGE_FACTS } from "../settings/imageFacts";
 import { HardenedContainer, dataVolume, ServiceArgs } from "./hardenedContainer";
 
 export type PromtailArgs = ServiceArgs;
@@ -31,17 +32,16 @@ export class Promtail extends pulumi.ComponentResource {
                 command: [`-config.file=${CONFIG_DIR}/promtail.yaml`],
                 configFiles: [{ name: "promtail.yaml", content: renderPromtailConfig(settings) }],
                 volumes: [{ volume: positions, path: PROMTAIL_POSITIONS_DIR }],
-                // Read-only: discovery and log reading only need the API's read calls.
-                hostMounts: [{ hostPath: DOCKER_SOCKET, path: DOCKER_SOCKET, readOnly: true }],
-                // The image (Debian) has bash but neither curl nor wget.
+                // No Docker socket: discovery and log tailing go through the read-only API proxy (SocketProxy).
+                // bash from the Ubuntu base image, which has neither curl nor wget (IMAGE_FACTS.promtail).
                 healthcheck: {
                     test: [
-                        "bash",
+                        IMAGE_FACTS.promtail.healthcheckTool,
                         "-c",
                         `exec 3<>/dev/tcp/127.0.0.1/${SERVICE_PORTS.promtail} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3`,
                     ],
                 },
-                // The image runs as root: the Docker socket is root:docker 0660. No capability is needed for that.
+                // The image's root, with every capability dropped: it reads no host file, only the proxy and its volume.
             },
             { parent: this },
         );

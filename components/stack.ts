@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { Secrets } from "../settings/load";
 import { Settings } from "../settings/types";
-import { stackLabels } from "./hardenedContainer";
+import { stackLabels } from "../configs/labels";
 import { DemoWorkload } from "./demo";
 import { Falco } from "./falco";
 import { Grafana } from "./grafana";
@@ -10,6 +10,7 @@ import { GrafanaContent } from "./grafanaContent";
 import { Loki } from "./loki";
 import { Prometheus } from "./prometheus";
 import { Promtail } from "./promtail";
+import { SocketProxy } from "./socketProxy";
 
 export interface ObservabilityStackArgs {
     /** Validated stack settings. */
@@ -49,7 +50,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         );
 
         const loki = new Loki(`${name}-loki`, { settings, networkName: network.name }, childOpts);
-        const promtail = new Promtail(`${name}-promtail`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [loki] });
+        const socketProxy = new SocketProxy(`${name}-socket-proxy`, { settings, networkName: network.name }, childOpts);
+        const promtail = new Promtail(`${name}-promtail`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [loki, socketProxy] });
         const prometheus = new Prometheus(`${name}-prometheus`, { settings, networkName: network.name }, childOpts);
         if (settings.falco.enabled) {
             // After the collector, so Falco's first events are shipped.

@@ -2,10 +2,18 @@ import { SERVICE_PORTS } from "../settings/defaults";
 import { Settings } from "../settings/types";
 import { containerName } from "./labels";
 import { CONFIG_DIR } from "./paths";
+import { SOCKET_PROXY_SERVICE } from "./promtail";
 import { toYaml } from "./yaml";
 
-/** Where the host's Docker socket appears inside the Falco container (Falco's documented layout). */
+/** Where the host's Docker socket is mounted inside the Falco container (Falco's documented layout). */
 export const FALCO_DOCKER_SOCKET = "/host/var/run/docker.sock";
+/**
+ * The socket as the container plugin is told it: the plugin prefixes every configured socket with
+ * $HOST_ROOT, which the image sets to /host (falcosecurity/plugins plugins/container/go-worker/pkg/container/
+ * engine.go: `filepath.Join(config.GetHostRoot(), socket)`; falcosecurity/falco 0.44.1 docker/falco/Dockerfile:
+ * `ENV HOST_ROOT=/host`). Configuring the mounted path would make it look up /host/host/var/run/docker.sock.
+ */
+export const FALCO_PLUGIN_DOCKER_SOCKET = "/var/run/docker.sock";
 export const FALCO_RULES_FILE = "stack_rules.yaml";
 
 /** Falco's configuration: modern eBPF, JSON events on stdout, health and metrics on the web server. */
@@ -19,7 +27,7 @@ export function falcoConfig() {
             {
                 name: "container",
                 library_path: "libcontainer.so",
-                init_config: { engines: { docker: { enabled: true, sockets: [FALCO_DOCKER_SOCKET] } } },
+                init_config: { engines: { docker: { enabled: true, sockets: [FALCO_PLUGIN_DOCKER_SOCKET] } } },
             },
         ],
         priority: "notice",
@@ -34,8 +42,6 @@ export function falcoConfig() {
         file_output: { enabled: false },
         http_output: { enabled: false },
         program_output: { enabled: false },
-        grpc: { enabled: false },
-        grpc_output: { enabled: false },
         webserver: {
             enabled: true,
             threadiness: 0,
@@ -73,8 +79,8 @@ export function falcoRules(settings: Settings): FalcoItem[] {
     const stackServices = ["loki", "promtail", "prometheus", "grafana", "falco"];
     return [
         { list: "obs_stack_containers", items: stackServices.map(name) },
-        // Only these read the Docker socket by design.
-        { list: "obs_docker_socket_readers", items: [name("promtail"), name("falco")] },
+        // Only these read the Docker socket by design (the collector reaches it through the proxy).
+        { list: "obs_docker_socket_readers", items: [name(SOCKET_PROXY_SERVICE), name("falco")] },
         {
             rule: "Shell in observability stack container",
             desc: "A shell was started inside one of the stack's own containers; none of them runs one in normal operation.",
@@ -96,9 +102,9 @@ export function falcoRules(settings: Settings): FalcoItem[] {
         },
         {
             rule: "Docker socket used by unexpected container",
-            desc: "A container other than the log collector and Falco connected to the Docker socket, which gives control of the host.",
+            desc: "A container other than the Docker API proxy and Falco connected to the Docker socket, which gives control of the host.",
             condition:
-                "evt.type = connect and evt.dir = < and fd.typechar = u and fd.name endswith docker.sock and container and not container.name in (obs_docker_socket_readers)",
+                "evt.type = connect and fd.typechar = u and fd.name endswith docker.sock and container and not container.name in (obs_docker_socket_readers)",
             output: "Docker socket used from a container (container=%container.name image=%container.image.repository cmdline=%proc.cmdline)",
             priority: "CRITICAL",
             tags: ["observability_stack", "container", "mitre_privilege_escalation"],

@@ -10,6 +10,10 @@ export const LABELS = {
     allInterfaces: "observability.allow-all-interfaces",
     /** On data volumes kept on `pulumi destroy` (retainOnDelete). */
     retained: "observability.retained",
+    /** On containers that read uploaded configuration: a hash of it, so a change replaces the container. */
+    configHash: "observability.config-hash",
+    /** On the never-started containers that only carry configuration into a volume. */
+    role: "observability.role",
 } as const;
 
 /** The label the collector sees for a Docker label: `__meta_docker_container_label_<sanitised>`. */
@@ -31,3 +35,14 @@ export function applicationNames(settings: Settings, kind: ApplicationKind): str
 export function escapeRegex(literal: string): string {
     return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+/** Labels on every container and volume: who manages it, which component, environment and stack. */
+export function stackLabels(settings: Settings, service: string): Array<{ label: string; value: string }> {
+    return [
+        { label: LABELS.managedBy, value: "pulumi" },
+        { label: LABELS.component, value: service },
+        { label: LABELS.environment, value: settings.environment },
+        { label: LABELS.stack, value: settings.namePrefix },
+    ];
+}
+

@@ -5,6 +5,8 @@ import { toYaml } from "./yaml";
 
 export const PROMTAIL_POSITIONS_DIR = "/promtail";
 export const DOCKER_SOCKET = "/var/run/docker.sock";
+/** The read-only Docker API proxy the collector discovers and tails containers through. */
+export const SOCKET_PROXY_SERVICE = "socket-proxy";
 /** The value of the `job` label on every collected stream. */
 export const LOG_JOB = "docker";
 
@@ -122,7 +124,7 @@ export function promtailConfig(settings: Settings): PromtailConfig {
         scrape_configs: [
             {
                 job_name: LOG_JOB,
-                docker_sd_configs: [{ host: `unix://${DOCKER_SOCKET}`, refresh_interval: "15s" }],
+                docker_sd_configs: [{ host: `tcp://${SOCKET_PROXY_SERVICE}:${SERVICE_PORTS.socketProxy}`, refresh_interval: "15s" }],
                 relabel_configs: [...selectionRules(settings), ...labelRules(settings)],
                 pipeline_stages: pipeline(settings),
             },

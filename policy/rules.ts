@@ -1,5 +1,5 @@
 import { LABELS } from "../configs/labels";
-import { DOCKER_SOCKET } from "../configs/promtail";
+import { DOCKER_SOCKET, SOCKET_PROXY_SERVICE } from "../configs/promtail";
 import { isPinnedImage } from "../settings/images";
 
 /** A resource as a policy sees it: type token, URN and plain (unwrapped) inputs. */
@@ -19,8 +19,10 @@ export interface Rule {
 const CONTAINER = "docker:index/container:Container";
 const IMAGE = "docker:index/remoteImage:RemoteImage";
 const VOLUME = "docker:index/volume:Volume";
-/** Only these may see the Docker socket. */
-const SOCKET_READERS = ["promtail", "falco"];
+/** Only these may see the Docker socket: the read-only API proxy, and Falco for container metadata. */
+const SOCKET_READERS = [SOCKET_PROXY_SERVICE, "falco"];
+/** Docker API sections the socket proxy must never open (Tecnativa/docker-socket-proxy v0.4.1 variables). */
+const PROXY_FORBIDDEN = ["POST", "EXEC", "BUILD", "COMMIT", "IMAGES", "VOLUMES", "NETWORKS", "SECRETS", "CONFIGS", "SWARM", "SERVICES", "TASKS", "NODES", "PLUGINS", "SYSTEM", "AUTH", "ALLOW_START", "ALLOW_STOP", "ALLOW_RESTARTS", "SESSION", "GRPC", "DISTRIBUTION"];
 const ALL_INTERFACES = ["", "0.0.0.0", "::"];
 
 function labelOf(r: PolicyResource, key: string): string | undefined {
@@ -34,6 +36,10 @@ export function stackOf(urn: string): string {
 
 const containers = (check: (r: PolicyResource, component: string) => string[]) => (r: PolicyResource) =>
     r.type === CONTAINER ? check(r, labelOf(r, LABELS.component) ?? "?") : [];
+
+/** Containers that run: a never-started configuration seed (start: false) has nothing to check or restart. */
+const running = (check: (r: PolicyResource, component: string) => string[]) =>
+    containers((r, c) => (r.props.start === false ? [] : check(r, c)));
 
 export const RULES: Rule[] = [
     {
@@ -70,6 +76,22 @@ export const RULES: Rule[] = [
         }),
     },
     {
+        name: "socket-proxy-read-only",
+        description: "The Docker API proxy allows no write and no section beyond discovery and logs (POST, exec, images, volumes... stay closed).",
+        check: containers((r, c) => {
+            if (c !== SOCKET_PROXY_SERVICE) return [];
+            const envs: string[] = r.props.envs ?? [];
+            const out = PROXY_FORBIDDEN.filter((k) => envs.some((e) => new RegExp(`^${k}=(1|true|yes)$`, "i").test(e))).map((k) => `the socket proxy opens ${k}`);
+            if (!envs.includes("POST=0")) out.push("the socket proxy does not set POST=0");
+            return out;
+        }),
+    },
+    {
+        name: "read-only-root",
+        description: "Every running container has a read-only root filesystem; configuration arrives on a read-only volume.",
+        check: running((r, c) => (r.props.readOnly === true ? [] : [`container ${c} has a writable root filesystem`])),
+    },
+    {
         name: "no-public-ports",
         description: "No port is published on every interface unless the stack explicitly allows it.",
         check: containers((r, c) => {
@@ -82,17 +104,17 @@ export const RULES: Rule[] = [
     {
         name: "healthcheck",
         description: "Every container has a healthcheck.",
-        check: containers((r, c) => ((r.props.healthcheck?.tests ?? []).length > 1 ? [] : [`container ${c} has no healthcheck`])),
+        check: running((r, c) => ((r.props.healthcheck?.tests ?? []).length > 1 ? [] : [`container ${c} has no healthcheck`])),
     },
     {
         name: "restart-policy",
         description: "Every container restarts after a crash or a host reboot.",
-        check: containers((r, c) => (["unless-stopped", "always", "on-failure"].includes(r.props.restart) ? [] : [`container ${c} has restart policy ${r.props.restart ?? "none"}`])),
+        check: running((r, c) => (["unless-stopped", "always", "on-failure"].includes(r.props.restart) ? [] : [`container ${c} has restart policy ${r.props.restart ?? "none"}`])),
     },
     {
         name: "log-rotation",
         description: "Container logs are rotated (json-file or local driver with max-size and max-file).",
-        check: containers((r, c) => {
+        check: running((r, c) => {
             const driver = r.props.logDriver ?? "json-file";
             const opts = r.props.logOpts ?? {};
             if (driver === "local" || (driver === "json-file" && opts["max-size"] && opts["max-file"])) return [];
@@ -102,7 +124,7 @@ export const RULES: Rule[] = [
     {
         name: "grafana-no-anonymous",
         description: "Grafana's anonymous access is off.",
-        check: containers((r, c) => {
+        check: running((r, c) => {
             if (c !== "grafana") return [];
             return (r.props.envs ?? []).includes("GF_AUTH_ANONYMOUS_ENABLED=false") ? [] : ["Grafana does not disable anonymous access"];
         }),

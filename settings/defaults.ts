@@ -5,6 +5,8 @@ export const DEFAULT_IMAGES: Readonly<Record<Service, string>> = {
     loki: "grafana/loki:3.7.3",
     // Promtail's last release line: it reached end of life on 2026-03-02.
     promtail: "grafana/promtail:3.6.11",
+    // Read-only Docker API for the collector (Tecnativa's CI publishes git tag v0.4.1 as 0.4.1).
+    socketProxy: "tecnativa/docker-socket-proxy:0.4.1",
     prometheus: "prom/prometheus:v3.14.0",
     grafana: "grafana/grafana:13.1.2",
     falco: "falcosecurity/falco:0.44.1",
@@ -16,6 +18,7 @@ export const DEFAULT_IMAGES: Readonly<Record<Service, string>> = {
 export const DEFAULT_RESOURCES: Readonly<Record<Service, ResourceLimits>> = {
     loki: { memoryMb: 512, cpus: 0.5 },
     promtail: { memoryMb: 256, cpus: 0.25 },
+    socketProxy: { memoryMb: 64, cpus: 0.1 },
     prometheus: { memoryMb: 512, cpus: 0.5 },
     grafana: { memoryMb: 512, cpus: 0.5 },
     falco: { memoryMb: 512, cpus: 0.5 },
@@ -27,6 +30,7 @@ export const DEFAULT_RESOURCES: Readonly<Record<Service, ResourceLimits>> = {
 export const MIN_MEMORY_MB: Readonly<Record<Service, number>> = {
     loki: 128,
     promtail: 64,
+    socketProxy: 32,
     prometheus: 128,
     grafana: 128,
     falco: 128,
@@ -40,6 +44,7 @@ export const DEFAULT_PORTS = { grafana: 3000, prometheus: 9090 } as const;
 export const SERVICE_PORTS = {
     loki: 3100,
     promtail: 9080,
+    socketProxy: 2375,
     prometheus: 9090,
     grafana: 3000,
     falcoWeb: 8765,

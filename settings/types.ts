@@ -1,7 +1,7 @@
 import { Duration } from "./units";
 
 /** The stack's services; each has an image and resource limits. */
-export const SERVICES = ["loki", "promtail", "prometheus", "grafana", "falco", "demoPostgres", "demoExporter"] as const;
+export const SERVICES = ["loki", "promtail", "socketProxy", "prometheus", "grafana", "falco", "demoPostgres", "demoExporter"] as const;
 export type Service = (typeof SERVICES)[number];
 
 /** Services whose ports can be published on the host. */

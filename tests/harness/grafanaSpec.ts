@@ -1,6 +1,6 @@
 import { Settings } from "../../settings/types";
 import { parseErrors } from "./grammars";
-import { GENERATED_PASSWORD, ProgramRun, byType, isSecret, one, plainStrings, reveal } from "./mocks";
+import { GENERATED_PASSWORD, ProgramRun, byType, isSecret, isSeed, one, plainStrings, reveal, seed } from "./mocks";
 import { label } from "./stackSpec";
 
 const T = {
@@ -16,7 +16,7 @@ const T = {
 export function grafanaSpec(stack: string, program: { run: () => ProgramRun; settings: Settings }): void {
     const { settings } = program;
     const run = () => program.run();
-    const grafanaContainers = () => byType(run(), "docker:index/container:Container").filter((c) => label(c, "observability.component") === "grafana");
+    const grafanaContainers = () => byType(run(), "docker:index/container:Container").filter((c) => label(c, "observability.component") === "grafana" && !isSeed(c));
 
     describe(`${stack}: Grafana container`, () => {
         test("present unless an external Grafana is configured", () => {
@@ -115,8 +115,7 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             }
         });
         test("the password does reach Grafana and the provider (inside secrets)", () => {
-            const c = grafanaContainers()[0];
-            const upload = reveal(c.inputs.uploads).find((u: any) => u.file === "/config/admin_password");
+            const upload = reveal(seed(run(), "grafana").inputs.uploads).find((u: any) => u.file === "/config/admin_password");
             expect(upload.content).toBe(GENERATED_PASSWORD);
             expect(upload.permissions).toBe("0400");
         });

@@ -139,11 +139,21 @@ export function one(run: ProgramRun, type: string, predicate: (r: Registered) =>
     return found[0];
 }
 
-/** The container whose component label is `service`. */
+const hasLabel = (r: Registered, key: string, value: string) => (r.inputs.labels ?? []).some((l: any) => l.label === key && l.value === value);
+
+/** True for the never-started containers that carry a service's configuration files. */
+export function isSeed(r: Registered): boolean {
+    return hasLabel(r, "observability.role", "config-seed");
+}
+
+/** The running container whose component label is `service`. */
 export function container(run: ProgramRun, service: string): Registered {
-    return one(run, "docker:index/container:Container", (r) =>
-        (r.inputs.labels ?? []).some((l: any) => l.label === "observability.component" && l.value === service),
-    );
+    return one(run, "docker:index/container:Container", (r) => hasLabel(r, "observability.component", service) && !isSeed(r));
+}
+
+/** The configuration seed container of `service`, which holds its uploads. */
+export function seed(run: ProgramRun, service: string): Registered {
+    return one(run, "docker:index/container:Container", (r) => hasLabel(r, "observability.component", service) && isSeed(r));
 }
 
 /** Parses the uploaded file `name` of a container. */

@@ -2,7 +2,7 @@ import * as path from "path";
 import { renderAll } from "../../configs";
 import { formatDuration } from "../../settings/units";
 import { Settings } from "../../settings/types";
-import { ProgramRun, byType, container, reveal, uploaded } from "./mocks";
+import { ProgramRun, byType, container, isSeed, reveal, seed, uploaded } from "./mocks";
 import { label } from "./stackSpec";
 
 const CONTAINER = "docker:index/container:Container";
@@ -32,7 +32,7 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
             expect(flags).toContain(`--storage.tsdb.retention.time=${formatDuration(settings.prometheus.retention.seconds)}`);
             if (settings.prometheus.retentionSize) expect(flags).toContain(`--storage.tsdb.retention.size=${settings.prometheus.retentionSize}`);
             else expect(flags.some((f) => f.startsWith("--storage.tsdb.retention.size"))).toBe(false);
-            expect(uploaded(prometheus(), "prometheus.yml").global.scrape_interval).toBe(formatDuration(settings.prometheus.scrapeInterval.seconds));
+            expect(uploaded(seed(program.run(), "prometheus"), "prometheus.yml").global.scrape_interval).toBe(formatDuration(settings.prometheus.scrapeInterval.seconds));
         });
         test("data on a named volume, healthcheck on /-/healthy, image user", () => {
             const mount = prometheus().inputs.mounts.find((m: any) => m.target === "/prometheus");
@@ -41,16 +41,16 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
             expect(prometheus().inputs.user).toBeUndefined();
         });
         test("every service of the stack with a metrics port is scraped by its alias", () => {
-            const cfg = uploaded(prometheus(), "prometheus.yml");
+            const cfg = uploaded(seed(program.run(), "prometheus"), "prometheus.yml");
             const targets: string[] = cfg.scrape_configs.flatMap((j: any) => j.static_configs[0].targets);
             const services = byType(program.run(), CONTAINER).map((c) => label(c, "observability.component"));
             const scrapedAliases = new Set(targets.map((t) => t.split(":")[0].replace("localhost", "prometheus")));
-            // The demo's PostgreSQL is scraped through its exporter.
-            for (const s of services) if (s !== "demo-postgres") expect(scrapedAliases).toContain(s);
+            // The demo's PostgreSQL is scraped through its exporter; the socket proxy's HAProxy serves no metrics.
+            for (const s of services) if (s !== "demo-postgres" && s !== "socket-proxy") expect(scrapedAliases).toContain(s);
             for (const app of settings.applications.filter((a) => a.metrics)) expect(targets).toContain(app.metrics);
         });
         test("alerts exist only for what is deployed", () => {
-            const alerts: string[] = uploaded(prometheus(), "alerts.yml").groups[0].rules.map((r: any) => r.alert);
+            const alerts: string[] = uploaded(seed(program.run(), "prometheus"), "alerts.yml").groups[0].rules.map((r: any) => r.alert);
             expect(alerts).toEqual(expect.arrayContaining(["LokiDown", "LokiHighIngestionRate", "PromtailDown", "PrometheusTargetMissing", "LokiRequestErrors"]));
             expect(alerts.includes("FalcoDown")).toBe(settings.falco.enabled);
             expect(alerts.includes("GrafanaDown")).toBe(!settings.grafana.externalUrl);
@@ -58,8 +58,8 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
     });
 
     describe(`${stack}: Falco ${settings.falco.enabled ? "enabled" : "disabled"}`, () => {
-        const falcos = () => byType(program.run(), CONTAINER).filter((c) => label(c, "observability.component") === "falco");
-        const jobs = () => uploaded(prometheus(), "prometheus.yml").scrape_configs.map((j: any) => j.job_name);
+        const falcos = () => byType(program.run(), CONTAINER).filter((c) => label(c, "observability.component") === "falco" && !isSeed(c));
+        const jobs = () => uploaded(seed(program.run(), "prometheus"), "prometheus.yml").scrape_configs.map((j: any) => j.job_name);
         if (settings.falco.enabled) {
             test("container with least privilege, read-only host mounts", () => {
                 const falco = falcos()[0];
@@ -72,7 +72,7 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
                 for (const b of binds) expect(b.readOnly).toBe(true);
             });
             test("JSON events to stdout, container plugin, modern eBPF, health and metrics", () => {
-                const cfg = uploaded(falcos()[0], "falco.yaml");
+                const cfg = uploaded(seed(program.run(), "falco"), "falco.yaml");
                 expect(cfg.engine.kind).toBe("modern_ebpf");
                 expect(cfg.json_output).toBe(true);
                 expect(cfg.stdout_output.enabled).toBe(true);
@@ -84,13 +84,13 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(cfg.rules_files).toContain("/config/stack_rules.yaml");
             });
             test("custom rules for this stack", () => {
-                const rules = uploaded(falcos()[0], "stack_rules.yaml").filter((r: any) => r.rule);
+                const rules = uploaded(seed(program.run(), "falco"), "stack_rules.yaml").filter((r: any) => r.rule);
                 expect(rules.length).toBeGreaterThanOrEqual(3);
                 for (const r of rules) expect(["WARNING", "ERROR", "CRITICAL"]).toContain(r.priority);
             });
             test("scraped", () => expect(jobs()).toContain("falco"));
             test("its JSON events become a priority label in the collector", () => {
-                const cfg = uploaded(container(program.run(), "promtail"), "promtail.yaml");
+                const cfg = uploaded(seed(program.run(), "promtail"), "promtail.yaml");
                 const falcoMatch = cfg.scrape_configs[0].pipeline_stages.find((s: any) => s.match?.selector.includes("falco"));
                 expect(falcoMatch.match.stages).toEqual([{ json: { expressions: { priority: "priority" } } }, { labels: { priority: "" } }]);
             });
@@ -98,7 +98,7 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
             test("no container, no scrape job, no JSON stage", () => {
                 expect(falcos()).toHaveLength(0);
                 expect(jobs()).not.toContain("falco");
-                const cfg = uploaded(container(program.run(), "promtail"), "promtail.yaml");
+                const cfg = uploaded(seed(program.run(), "promtail"), "promtail.yaml");
                 expect(JSON.stringify(cfg)).not.toContain("falco");
             });
         }
@@ -111,7 +111,7 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(demo()).toHaveLength(2);
                 const pg = container(program.run(), "demo-postgres");
                 expect(pg.inputs.command).toEqual(expect.arrayContaining(["log_connections=on", "log_lock_waits=on"]));
-                const jobs = uploaded(prometheus(), "prometheus.yml").scrape_configs.map((j: any) => j.job_name);
+                const jobs = uploaded(seed(program.run(), "prometheus"), "prometheus.yml").scrape_configs.map((j: any) => j.job_name);
                 expect(jobs).toContain("demo-postgres");
             });
         } else {

@@ -1,7 +1,7 @@
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { Settings } from "../../settings/types";
-import { ProgramRun, Registered, byType, container, runProgram, stackConfig, uploaded } from "./mocks";
+import { ProgramRun, Registered, byType, container, isSeed, reveal, runProgram, seed, stackConfig, uploaded } from "./mocks";
 
 const CONTAINER = "docker:index/container:Container";
 
@@ -25,7 +25,8 @@ export function programFor(stack: string): { run: () => ProgramRun; settings: Se
 /** The checks every stack must pass: the foundation's promises, asserted on registered inputs. */
 export function foundationSpec(stack: string, program: { run: () => ProgramRun; settings: Settings }): void {
     const { settings } = program;
-    const containers = () => byType(program.run(), CONTAINER);
+    const containers = () => byType(program.run(), CONTAINER).filter((c) => !isSeed(c));
+    const seeds = () => byType(program.run(), CONTAINER).filter(isSeed);
 
     describe(`${stack}: network`, () => {
         test("one private bridge network", () => {
@@ -78,6 +79,31 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(c.inputs.tmpfs["/tmp"]).toBeDefined();
             }
         });
+        test("read-only root; configuration arrives on a read-only volume filled by a never-started seed", () => {
+            const configured = containers().filter((c) => (c.inputs.mounts ?? []).some((m: any) => m.target === "/config"));
+            expect(configured.map((c) => label(c, "observability.component")).sort()).toEqual(seeds().map((s) => label(s, "observability.component")).sort());
+            expect(configured.length).toBeGreaterThanOrEqual(3);
+            for (const c of containers()) {
+                expect(c.inputs.readOnly).toBe(true);
+                expect(c.inputs.uploads ?? []).toEqual([]);
+            }
+            for (const c of configured) {
+                const service = label(c, "observability.component") as string;
+                const s = seed(program.run(), service);
+                const volume = `${settings.namePrefix}-${service}-config`;
+                expect(c.inputs.mounts).toContainEqual({ type: "volume", source: volume, target: "/config", readOnly: true });
+                expect(s.inputs.mounts).toEqual([{ type: "volume", source: volume, target: "/config" }]);
+                // The provider extracts uploads at "/": only a writable root accepts them.
+                expect(s.inputs.readOnly ?? false).toBe(false);
+                expect(s.inputs.start).toBe(false);
+                expect(s.inputs.mustRun).toBe(false);
+                expect(s.inputs.image).toBe(c.inputs.image);
+                const uploads = reveal(s.inputs.uploads);
+                expect(uploads.length).toBeGreaterThan(0);
+                for (const u of uploads) expect(u.file).toMatch(/^\/config\/[^/]+$/);
+                expect(label(c, "observability.config-hash")).toMatch(/^[0-9a-f]{32}$/);
+            }
+        });
         test("published ports are bound to the configured address only", () => {
             for (const c of containers()) {
                 for (const p of c.inputs.ports ?? []) expect(p.ip).toBe(settings.publish.address);
@@ -111,7 +137,7 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
             else expect(ports).toEqual([]);
         });
         test("uploaded configuration applies this stack's retention and limits", () => {
-            const cfg = uploaded(loki(), "loki.yaml");
+            const cfg = uploaded(seed(program.run(), "loki"), "loki.yaml");
             expect(cfg.limits_config.retention_period).toBe(`${settings.loki.retention.seconds / 3600}h`);
             expect(cfg.limits_config.ingestion_rate_mb).toBe(settings.loki.ingestionRateMb);
             expect(cfg.limits_config.ingestion_burst_size_mb).toBe(settings.loki.ingestionBurstSizeMb);
@@ -128,23 +154,26 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
             expect(promtail().inputs.memory).toBe(settings.resources.promtail.memoryMb);
             expect(image(program.run(), "promtail")).toBe(settings.images.promtail);
         });
-        test("Docker socket mounted read-only; positions on a named volume", () => {
-            const sock = promtail().inputs.mounts.find((m: any) => m.target === "/var/run/docker.sock");
-            expect(sock).toEqual(expect.objectContaining({ type: "bind", readOnly: true }));
-            const cfg = uploaded(promtail(), "promtail.yaml");
+        test("no Docker socket (the read-only proxy instead); positions on a named volume", () => {
+            expect(promtail().inputs.mounts.filter((m: any) => m.type === "bind")).toEqual([]);
+            const proxy = container(program.run(), "socket-proxy");
+            expect(proxy.inputs.mounts).toEqual([{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true }]);
+            expect(proxy.inputs.envs).toEqual(expect.arrayContaining(["CONTAINERS=1", "EVENTS=1", "POST=0"]));
+            expect(proxy.inputs.ports ?? []).toEqual([]);
+            const cfg = uploaded(seed(program.run(), "promtail"), "promtail.yaml");
             const positionsDir = cfg.positions.filename.replace(/\/[^/]+$/, "");
             const mount = promtail().inputs.mounts.find((m: any) => m.target === positionsDir);
             expect(mount).toEqual(expect.objectContaining({ type: "volume", source: `${settings.namePrefix}-promtail-positions` }));
         });
         test("one Docker-discovery job, no docker stage, pushes to Loki", () => {
-            const cfg = uploaded(promtail(), "promtail.yaml");
+            const cfg = uploaded(seed(program.run(), "promtail"), "promtail.yaml");
             expect(cfg.scrape_configs).toHaveLength(1);
-            expect(cfg.scrape_configs[0].docker_sd_configs[0].host).toBe("unix:///var/run/docker.sock");
+            expect(cfg.scrape_configs[0].docker_sd_configs[0].host).toBe("tcp://socket-proxy:2375");
             expect(JSON.stringify(cfg.scrape_configs[0].pipeline_stages)).not.toContain('"docker"');
             expect(cfg.clients).toEqual([{ url: "http://loki:3100/loki/api/v1/push" }]);
         });
         test("collects every configured application container", () => {
-            const cfg = uploaded(promtail(), "promtail.yaml");
+            const cfg = uploaded(seed(program.run(), "promtail"), "promtail.yaml");
             const byName = cfg.scrape_configs[0].relabel_configs.find((r: any) => r.source_labels?.[0] === "__meta_docker_container_name" && r.target_label === "__tmp_collect");
             const names = new RegExp(`^${byName.regex}$`);
             for (const app of settings.applications) expect(names.test(`/${app.name}`)).toBe(true);

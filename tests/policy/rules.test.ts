@@ -18,7 +18,8 @@ function good(component: string, overrides: Record<string, unknown> = {}): Polic
             healthcheck: { tests: ["CMD", "true"] },
             ports: [{ internal: 3000, external: 3000, ip: "127.0.0.1" }],
             mounts: [],
-            envs: component === "grafana" ? ["GF_AUTH_ANONYMOUS_ENABLED=false"] : [],
+            envs: component === "grafana" ? ["GF_AUTH_ANONYMOUS_ENABLED=false"] : component === "socket-proxy" ? ["CONTAINERS=1", "POST=0"] : [],
+            readOnly: true,
             ...overrides,
         },
     };
@@ -32,7 +33,12 @@ const BAD: Array<[string, PolicyResource]> = [
     ["memory-limit", good("loki", { memory: undefined })],
     ["no-privileged", good("promtail", { privileged: true })],
     ["docker-socket", good("grafana", { mounts: sock(true) })],
-    ["docker-socket", good("promtail", { mounts: sock(false) })],
+    ["docker-socket", good("promtail", { mounts: sock(true) })],
+    ["docker-socket", good("socket-proxy", { mounts: sock(false) })],
+    ["socket-proxy-read-only", good("socket-proxy", { envs: ["CONTAINERS=1", "POST=0", "EXEC=1"] })],
+    ["socket-proxy-read-only", good("socket-proxy", { envs: ["CONTAINERS=1"] })],
+    ["socket-proxy-read-only", good("socket-proxy", { envs: ["CONTAINERS=1", "POST=0", "POST=1"] })],
+    ["read-only-root", good("loki", { readOnly: false })],
     ["no-public-ports", good("grafana", { ports: [{ internal: 3000, external: 3000, ip: "0.0.0.0" }] })],
     ["healthcheck", good("loki", { healthcheck: undefined })],
     ["restart-policy", good("loki", { restart: "no" })],
@@ -57,6 +63,10 @@ test("every rule has a case that makes it fire", () => {
 
 test("what is allowed stays allowed", () => {
     expect(violations([good("falco", { privileged: true, mounts: sock(true) })])).toEqual([]);
+    expect(violations([good("socket-proxy", { mounts: sock(true) })])).toEqual([]);
+    // A configuration seed is never started: writable root, no healthcheck, no restart, no log options.
+    const seed = good("loki", { start: false, readOnly: false, healthcheck: undefined, restart: "no", logOpts: undefined });
+    expect(violations([seed])).toEqual([]);
     const allowed = good("grafana", {
         ports: [{ internal: 3000, external: 3000, ip: "0.0.0.0" }],
         labels: [{ label: "observability.component", value: "grafana" }, { label: "observability.allow-all-interfaces", value: "true" }],

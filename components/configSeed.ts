@@ -1,0 +1,103 @@
+import * as crypto from "crypto";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { LABELS, containerName, stackLabels } from "../configs/labels";
+import { CONFIG_DIR } from "../configs/paths";
+import { Settings } from "../settings/types";
+
+/** A file rendered by the program for a service, found in CONFIG_DIR when the service starts. */
+export interface ConfigFile {
+    /** File name inside CONFIG_DIR. */
+    readonly name: string;
+    readonly content: pulumi.Input<string>;
+    /** Owner uid and mode; by default root-owned and world-readable (configuration is not secret). */
+    readonly owner?: string;
+    readonly permissions?: string;
+    /** The content is a secret: it enters the label hash only through scrypt, and the label stays readable. */
+    readonly secret?: boolean;
+}
+
+export interface ConfigSeedArgs {
+    readonly settings: Settings;
+    /** The service the files are for: names the volume and the seed container. */
+    readonly service: string;
+    /** Any image already on the host (the service's own): the seed container is never started. */
+    readonly imageId: pulumi.Input<string>;
+    readonly files: readonly ConfigFile[];
+}
+
+/** Marks the seed containers; policy and tests tell them from services by it. */
+export const CONFIG_SEED_ROLE = "config-seed";
+
+/**
+ * Puts configuration files into a named volume that the service mounts read-only.
+ *
+ * Why a separate, never-started container: the Docker provider (kreuzwerker/terraform-provider-docker,
+ * internal/provider/resource_docker_container_funcs.go, create: each `upload` is a tar entry named by its
+ * full path, sent with CopyToContainer(dstPath "/")) extracts at `/`. The engine refuses any extraction at
+ * `/` into a container with a read-only root ("container rootfs is marked read-only", moby
+ * daemon/archive_unix.go checks the destination directory, not the entries' paths). This container has a
+ * writable root, so the extraction is accepted and its entries under CONFIG_DIR land in the mounted volume.
+ * The service keeps its read-only root, and `contentHash` (a label on the service) replaces the service
+ * whenever a file changes, because the provider replaces a container on any label change.
+ */
+export class ConfigSeed extends pulumi.ComponentResource {
+    readonly volumeName: pulumi.Output<string>;
+    /** sha256 over every file's name, owner, mode and content (a secret's content through scrypt). */
+    readonly contentHash: pulumi.Output<string>;
+
+    constructor(name: string, args: ConfigSeedArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("observability:stack:ConfigSeed", name, {}, opts);
+        const { settings, service, files } = args;
+        const base = `${containerName(settings.namePrefix, service)}-config`;
+
+        const volume = new docker.Volume(name, { name: base, labels: stackLabels(settings, service) }, { parent: this });
+        new docker.Container(
+            `${name}-seed`,
+            {
+                name: `${base}-seed`,
+                image: args.imageId,
+                // Created, given the files, never started: nothing in it runs, so it needs no healthcheck or restart policy.
+                start: false,
+                mustRun: false,
+                restart: "no",
+                networkMode: "none",
+                labels: [...stackLabels(settings, service), { label: LABELS.role, value: CONFIG_SEED_ROLE }],
+                mounts: [{ type: "volume", source: volume.name, target: CONFIG_DIR }],
+                uploads: files.map((f) => ({
+                    file: `${CONFIG_DIR}/${f.name}`,
+                    content: f.content,
+                    permissions: f.permissions ?? "0444",
+                    ...(f.owner ? { owner: f.owner } : {}),
+                })),
+                memory: 16,
+                capabilities: { drops: ["ALL"] },
+                securityOpts: ["no-new-privileges:true"],
+            },
+            // The replacement writes into the same volume: the old seed must be gone first (fixed name).
+            { parent: this, deleteBeforeReplace: true },
+        );
+
+        this.volumeName = volume.name;
+        // Not secret, so the label and the preview stay readable: a secret enters only as a slow, salted digest.
+        this.contentHash = pulumi.unsecret(
+            pulumi
+                .all(files.map((f) => pulumi.output(f.content)))
+                .apply((contents) => configHash(files.map((f, i) => ({ ...f, content: f.secret ? secretDigest(contents[i], base) : contents[i] })))),
+        );
+        this.registerOutputs({ volumeName: this.volumeName, contentHash: this.contentHash });
+    }
+}
+
+/** The hash a service is labelled with: any change to a file's name, owner, mode or content changes it. */
+export function configHash(files: ReadonlyArray<{ name: string; content: string; owner?: string; permissions?: string }>): string {
+    const canonical = [...files]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((f) => [f.name, f.owner ?? "", f.permissions ?? "", f.content]);
+    return crypto.createHash("sha256").update(JSON.stringify(canonical)).digest("hex").slice(0, 32);
+}
+
+/** A digest of a secret that is costly to brute-force (scrypt), salted per service and stack. */
+export function secretDigest(secret: string, salt: string): string {
+    return crypto.scryptSync(secret, `observability-config-hash:${salt}`, 32).toString("hex");
+}
