@@ -12,10 +12,12 @@ export const LOG_JOB = "docker";
 
 /**
  * A line that starts a new log record in a Python application: an ISO date, a bracketed date,
- * Python logging's default "LEVEL:logger:" or a werkzeug access line. Traceback lines
- * ("Traceback ...", indented frames, "ValueError: ...") match none of these, so they join the record above.
+ * Python logging's default "LEVEL:logger:", a werkzeug access line, a JSON object (structured request
+ * logs), or a line of the werkzeug/Dash startup banner. Traceback lines ("Traceback ...", indented frames,
+ * "ValueError: ...") match none of these, so they join the record above. The real Promtail showed JSON
+ * lines glued to the line before them when `{` was missing here.
  */
-export const PYTHON_FIRSTLINE = String.raw`^(\d{4}-\d{2}-\d{2}|\[\d{4}-\d{2}-\d{2}|[A-Z]+:[\w.]+:|\d{1,3}(\.\d{1,3}){3} - )`;
+export const PYTHON_FIRSTLINE = String.raw`^(\d{4}-\d{2}-\d{2}|\[\d{4}-\d{2}-\d{2}|[A-Z]+:[\w.]+:|\d{1,3}(\.\d{1,3}){3} - |\{|WARNING: This is a development server| \* |Press CTRL\+C|Dash is running)`;
 
 interface RelabelRule {
     source_labels?: string[];

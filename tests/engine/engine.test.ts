@@ -1,0 +1,159 @@
+/**
+ * The program's containers on a real Docker engine: the same create / upload / start calls the provider
+ * makes, with stand-in images built from the upstream images' facts. What mocks cannot see (the engine
+ * refusing an upload, a user that cannot read its file or write its volume) fails here.
+ */
+import Docker from "dockerode";
+import { ProgramRun, Registered, byType, isSeed, reveal } from "../harness/mocks";
+import { label } from "../harness/stackSpec";
+import { buildStandIns, capabilitiesHostLacks, engine, execAs, removeStack, requireEngine } from "./docker";
+import { registered, stacks } from "./program";
+import { deploy, deployContainer, runsAs } from "./replay";
+import { Service } from "../../settings/types";
+
+const CONTAINER = "docker:index/container:Container";
+/** Neither the image's user nor root: "any other user" for secret files. */
+const STRANGER = "4242:4242";
+
+let docker: Docker;
+let images: Record<Service, string>;
+/** Asked-for capabilities this host cannot grant; left out of the replay and checked below, never hidden. */
+const hostLacks = capabilitiesHostLacks();
+
+beforeAll(async () => {
+    docker = engine();
+    await requireEngine(docker);
+    images = await buildStandIns(docker);
+});
+
+const prefixOf = (run: ProgramRun) => reveal(byType(run, "docker:index/network:Network")[0].inputs.name).replace(/-net$/, "");
+const running = (run: ProgramRun) => byType(run, CONTAINER).filter((c) => reveal(c.inputs.start) !== false);
+
+/** The files a running container finds in /config: its own uploads, or its seed's. */
+function filesOf(run: ProgramRun, c: Registered): Array<{ file: string; content: string; permissions?: string }> {
+    const component = label(c, "observability.component");
+    const carriers = byType(run, CONTAINER).filter((o) => o === c || (isSeed(o) && label(o, "observability.component") === component));
+    return carriers.flatMap((o) => reveal(o.inputs.uploads ?? []));
+}
+
+/** Paths a service must be able to write: its read-write volumes and tmpfs mounts. */
+function writablePaths(c: Registered): string[] {
+    const i = reveal(c.inputs);
+    const volumes = (i.mounts ?? []).filter((m: any) => m.type === "volume" && !m.readOnly).map((m: any) => m.target);
+    return [...volumes, ...Object.keys(i.tmpfs ?? {})];
+}
+
+describe.each(stacks())("%s on a real engine", (stack) => {
+    let run: ProgramRun;
+    let ids: Map<string, string>;
+
+    beforeAll(async () => {
+        run = registered(stack);
+        await removeStack(docker, prefixOf(run));
+        ({ ids } = await deploy(docker, run, images, hostLacks));
+    });
+    afterAll(async () => {
+        if (run) await removeStack(docker, prefixOf(run));
+    });
+
+    test("every container is created, receives its files, and runs, with the registered host config", async () => {
+        expect(running(run).length).toBeGreaterThanOrEqual(5);
+        for (const c of byType(run, CONTAINER)) {
+            const info = await docker.getContainer(ids.get(c.name) as string).inspect();
+            if (reveal(c.inputs.start) === false) {
+                expect(info.State.Status).toBe("created");
+                continue;
+            }
+            expect({ name: c.name, running: info.State.Running }).toEqual({ name: c.name, running: true });
+            expect(info.HostConfig.ReadonlyRootfs).toBe(true);
+            expect(info.HostConfig.SecurityOpt).toContain("no-new-privileges:true");
+            expect(info.HostConfig.CapDrop).toEqual(["ALL"]);
+            expect(info.HostConfig.Memory).toBe(reveal(c.inputs.memory) * 1024 * 1024);
+            const asked: string[] = reveal(c.inputs.capabilities?.adds ?? []);
+            expect([...(info.HostConfig.CapAdd ?? []), ...asked.filter((cap) => hostLacks.includes(cap))].sort()).toEqual([...asked].sort());
+            for (const bindings of Object.values(info.HostConfig.PortBindings ?? {}) as Array<Array<{ HostIp: string }>>) {
+                for (const b of bindings) expect(b.HostIp).toBe("127.0.0.1");
+            }
+        }
+    });
+
+    test("each service, as its own user, reads every file it was given", async () => {
+        const withFiles = running(run).filter((c) => filesOf(run, c).length > 0);
+        expect(withFiles.length).toBeGreaterThanOrEqual(3);
+        for (const c of withFiles) {
+            for (const f of filesOf(run, c)) {
+                const read = await execAs(docker, ids.get(c.name) as string, runsAs(c), ["cat", f.file]);
+                expect({ container: c.name, file: f.file, exit: read.exitCode, stderr: read.stderr }).toEqual({ container: c.name, file: f.file, exit: 0, stderr: "" });
+                expect(read.stdout).toBe(f.content);
+            }
+        }
+    });
+
+    test("a secret file is readable by its service's user and by no other user", async () => {
+        const secrets = running(run).flatMap((c) => filesOf(run, c).filter((f) => f.permissions === "0400").map((f) => ({ c, f })));
+        expect(secrets.length).toBe(byType(run, CONTAINER).some((c) => label(c, "observability.component") === "grafana") ? 1 : 0);
+        for (const { c, f } of secrets) {
+            const id = ids.get(c.name) as string;
+            expect((await execAs(docker, id, runsAs(c), ["cat", f.file])).exitCode).toBe(0);
+            for (const other of [STRANGER, "65534:65534", "0:0"]) {
+                const read = await execAs(docker, id, other, ["cat", f.file]);
+                expect({ user: other, exit: read.exitCode === 0 }).toEqual({ user: other, exit: false });
+            }
+        }
+    });
+
+    test("each service, as its own user, writes its data directories and nothing else", async () => {
+        for (const c of running(run)) {
+            const id = ids.get(c.name) as string;
+            for (const dir of writablePaths(c)) {
+                const probe = `${dir}/.engine-probe`;
+                const wrote = await execAs(docker, id, runsAs(c), ["sh", "-c", `touch ${probe} && rm ${probe}`]);
+                expect({ container: c.name, dir, exit: wrote.exitCode, stderr: wrote.stderr }).toEqual({ container: c.name, dir, exit: 0, stderr: "" });
+            }
+            const root = await execAs(docker, id, runsAs(c), ["touch", "/.engine-probe"]);
+            expect({ container: c.name, rootWritable: root.exitCode === 0 }).toEqual({ container: c.name, rootWritable: false });
+            if (filesOf(run, c).length > 0) {
+                const config = await execAs(docker, id, "0", ["touch", "/config/.engine-probe"]);
+                expect({ container: c.name, configWritable: config.exitCode === 0 }).toEqual({ container: c.name, configWritable: false });
+            }
+        }
+    });
+});
+
+describe("a configuration change on a real engine", () => {
+    const stack = stacks().includes("dev") ? "dev" : stacks()[0];
+    let before: ProgramRun;
+    afterAll(async () => {
+        if (before) await removeStack(docker, prefixOf(before));
+    });
+
+    test("changes only the changed service's hash; the replacement reads the new content", async () => {
+        before = registered(stack);
+        await removeStack(docker, prefixOf(before));
+        const { ids } = await deploy(docker, before, images);
+        const after = registered(stack, { "observability:loki": { retention: "96h", ingestionRateMb: 2, ingestionBurstSizeMb: 4 } });
+
+        const service = (r: ProgramRun, component: string) =>
+            byType(r, CONTAINER).find((c) => !isSeed(c) && label(c, "observability.component") === component) as Registered;
+        const seedOf = (r: ProgramRun, component: string) => byType(r, CONTAINER).find((c) => isSeed(c) && label(c, "observability.component") === component);
+        const hash = (c: Registered) => label(c, "observability.config-hash");
+        expect(hash(service(after, "loki"))).not.toBe(hash(service(before, "loki")));
+        expect(hash(service(after, "prometheus"))).toBe(hash(service(before, "prometheus")));
+        expect(hash(service(after, "promtail"))).toBe(hash(service(before, "promtail")));
+
+        // What `pulumi up` does for a replacement with deleteBeforeReplace: the dependent service goes first.
+        const oldLoki = service(before, "loki");
+        const oldSeed = seedOf(before, "loki");
+        await docker.getContainer(ids.get(oldLoki.name) as string).remove({ force: true });
+        if (oldSeed) await docker.getContainer(ids.get(oldSeed.name) as string).remove({ force: true });
+        const newSeed = seedOf(after, "loki");
+        if (newSeed) await deployContainer(docker, newSeed, images);
+        const newLoki = service(after, "loki");
+        const id = await deployContainer(docker, newLoki, images);
+
+        const read = await execAs(docker, id, runsAs(newLoki), ["cat", "/config/loki.yaml"]);
+        expect(read.exitCode).toBe(0);
+        expect(read.stdout).toContain("retention_period: 96h");
+        expect(read.stdout).toBe(filesOf(after, newLoki).find((f) => f.file === "/config/loki.yaml")?.content);
+    });
+});

@@ -1,0 +1,132 @@
+import Docker from "dockerode";
+import { IMAGE_FACTS } from "../../settings/imageFacts";
+import { Service } from "../../settings/types";
+import { ProgramRun, Registered, byType, isSeed, reveal } from "../harness/mocks";
+import { label } from "../harness/stackSpec";
+import { packTar } from "./docker";
+
+const CONTAINER = "docker:index/container:Container";
+
+/** The settings key of a service from its component label ("demo-postgres" -> "demoPostgres"). */
+export function serviceKey(component: string): Service {
+    const key = component.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (!(key in IMAGE_FACTS)) throw new Error(`no image facts for component ${component}`);
+    return key as Service;
+}
+
+/** The user a container runs as: the registered one, else its image's USER (as the engine resolves it). */
+export function runsAs(c: Registered): string {
+    return reveal(c.inputs.user) ?? IMAGE_FACTS[serviceKey(label(c, "observability.component") as string)].user;
+}
+
+const durationNs = (d: string | undefined) => {
+    if (!d) return undefined;
+    const m = /^(\d+)(ms|s|m|h)$/.exec(d);
+    if (!m) throw new Error(`unparsed duration ${d}`);
+    return Number(m[1]) * { ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 }[m[2] as "ms" | "s" | "m" | "h"];
+};
+
+/**
+ * The container create request the provider builds from these inputs (kreuzwerker/terraform-provider-docker,
+ * internal/provider/resource_docker_container_funcs.go, resourceDockerContainerCreate), with a stand-in image.
+ */
+export function createRequest(c: Registered, image: string, hostLacks: readonly string[] = []): Docker.ContainerCreateOptions {
+    const i = reveal(c.inputs);
+    const networks: Array<{ name: string; aliases?: string[] }> = i.networksAdvanced ?? [];
+    const ports: Array<{ internal: number; external: number; ip: string; protocol: string }> = i.ports ?? [];
+    return {
+        name: i.name,
+        Image: image,
+        Cmd: i.command,
+        Env: i.envs,
+        User: i.user,
+        Labels: Object.fromEntries((i.labels ?? []).map((l: { label: string; value: string }) => [l.label, l.value])),
+        ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.internal}/${p.protocol}`, {}])),
+        Healthcheck: i.healthcheck
+            ? {
+                  Test: i.healthcheck.tests,
+                  Interval: durationNs(i.healthcheck.interval),
+                  Timeout: durationNs(i.healthcheck.timeout),
+                  StartPeriod: durationNs(i.healthcheck.startPeriod),
+                  Retries: i.healthcheck.retries,
+              }
+            : undefined,
+        HostConfig: {
+            Mounts: (i.mounts ?? []).map((m: any) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly ?? false })),
+            Tmpfs: i.tmpfs,
+            ReadonlyRootfs: i.readOnly ?? false,
+            CapAdd: i.capabilities?.adds?.filter((cap: string) => !hostLacks.includes(cap)),
+            CapDrop: i.capabilities?.drops,
+            SecurityOpt: i.securityOpts,
+            Privileged: i.privileged ?? false,
+            PidMode: i.pidMode,
+            PortBindings: Object.fromEntries(ports.map((p) => [`${p.internal}/${p.protocol}`, [{ HostIp: p.ip, HostPort: String(p.external) }]])),
+            Memory: i.memory ? i.memory * 1024 * 1024 : undefined,
+            MemorySwap: i.memorySwap ? i.memorySwap * 1024 * 1024 : undefined,
+            NanoCpus: i.cpus ? Math.round(Number(i.cpus) * 1e9) : undefined,
+            RestartPolicy: { Name: i.restart ?? "no" },
+            LogConfig: i.logDriver ? { Type: i.logDriver, Config: i.logOpts ?? {} } : undefined,
+            NetworkMode: i.networkMode ?? networks[0]?.name,
+        },
+        NetworkingConfig: networks.length > 0 ? { EndpointsConfig: { [networks[0].name]: { Aliases: networks[0].aliases ?? [] } } } : undefined,
+    };
+}
+
+/** The uploads as the provider sends them: tar entries named by their full path, owner and mode, extracted at "/". */
+export async function uploadArchive(c: Registered): Promise<Buffer | undefined> {
+    const uploads: Array<{ file: string; content: string; permissions?: string; owner?: string; group?: string }> = reveal(c.inputs.uploads ?? []);
+    if (uploads.length === 0) return undefined;
+    return packTar(
+        uploads.map((u) => {
+            const uid = u.owner ? Number(u.owner) : 0;
+            return { header: { name: u.file, mode: parseInt(u.permissions ?? "0644", 8), uid, gid: u.group ? Number(u.group) : uid }, content: u.content };
+        }),
+    );
+}
+
+export interface Deployed {
+    /** Container ID by registered name. */
+    readonly ids: Map<string, string>;
+}
+
+/** One container: create, upload, start, in the provider's order. */
+export async function deployContainer(docker: Docker, c: Registered, images: Record<Service, string>, hostLacks: readonly string[] = []): Promise<string> {
+    const image = images[serviceKey(label(c, "observability.component") as string)];
+    const created = await docker.createContainer(createRequest(c, image, hostLacks));
+    const archive = await uploadArchive(c);
+    if (archive) await created.putArchive(archive, { path: "/" });
+    if (reveal(c.inputs.start) !== false) await created.start();
+    return created.id;
+}
+
+/** Every network, volume and container the program registered, on the real engine, in registration order. */
+export async function deploy(docker: Docker, run: ProgramRun, images: Record<Service, string>, hostLacks: readonly string[] = []): Promise<Deployed> {
+    for (const n of byType(run, "docker:index/network:Network")) {
+        const i = reveal(n.inputs);
+        await docker.createNetwork({ Name: i.name, Driver: i.driver, Attachable: i.attachable, Labels: labels(i.labels) });
+    }
+    for (const v of byType(run, "docker:index/volume:Volume")) {
+        const i = reveal(v.inputs);
+        await docker.createVolume({ Name: i.name, Labels: labels(i.labels) });
+    }
+    const ids = new Map<string, string>();
+    for (const c of byType(run, CONTAINER)) ids.set(c.name, await deployContainer(docker, c, images, hostLacks));
+    return { ids };
+}
+
+function labels(list: Array<{ label: string; value: string }> | undefined): Record<string, string> {
+    return Object.fromEntries((list ?? []).map((l) => [l.label, l.value]));
+}
+
+/** The seeds and the services that read them, paired by component. */
+export function configured(run: ProgramRun): Array<{ service: Registered; seed: Registered }> {
+    const all = byType(run, CONTAINER);
+    return all
+        .filter(isSeed)
+        .map((seed) => {
+            const component = label(seed, "observability.component");
+            const service = all.find((c) => !isSeed(c) && label(c, "observability.component") === component);
+            if (!service) throw new Error(`seed ${seed.name} has no service`);
+            return { service, seed };
+        });
+}
