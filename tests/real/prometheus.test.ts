@@ -1,0 +1,107 @@
+/**
+ * The rendered prometheus.yml and alerts.yml run by the real Prometheus, scraping the real Loki and Promtail
+ * on loopback; stopping Loki makes LokiDown pending, then firing within its `for`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { renderAlertRules } from "../../configs/alertRules";
+import { RULES_FILE, prometheusConfig } from "../../configs/prometheus";
+import { SERVICE_PORTS } from "../../settings/defaults";
+import { rawConfig } from "../../settings/load";
+import { parseSettings } from "../../settings/parse";
+import { engine, requireEngine } from "../engine/docker";
+import { stackConfig } from "../harness/mocks";
+import { Running, binary, freePort, sleep, tempDir } from "./binaries";
+import { localLoki, localPromtail } from "./localConfigs";
+
+const DOWN_FOR_SECONDS = 10;
+// A short `for` and scrape interval through the stack's own settings, so the test waits seconds, not minutes.
+const settings = parseSettings(
+    "dev",
+    rawConfig(stackConfig("dev", { "observability:alerts": { downFor: `${DOWN_FOR_SECONDS}s` }, "observability:prometheus": { scrapeInterval: "2s", retention: "1d" } })),
+);
+
+let loki: Running;
+let promtail: Running;
+let prometheus: Running;
+let api: string;
+
+async function get(pathAndQuery: string): Promise<any> {
+    const res = await fetch(`${api}${pathAndQuery}`);
+    return (await res.json()).data;
+}
+
+beforeAll(async () => {
+    await requireEngine(engine());
+    const dir = tempDir("real-prometheus");
+    const [lokiHttp, lokiGrpc, promtailHttp, promHttp] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    fs.writeFileSync(path.join(dir, "loki.yaml"), localLoki(settings, path.join(dir, "loki"), lokiHttp, lokiGrpc));
+    fs.writeFileSync(path.join(dir, "promtail.yaml"), localPromtail(settings, path.join(dir, "promtail"), promtailHttp, lokiHttp, "unix:///var/run/docker.sock"));
+    // Only the targets' addresses move to loopback: the stack's aliases do not resolve on the host.
+    const moved: Record<string, string> = {
+        [`loki:${SERVICE_PORTS.loki}`]: `127.0.0.1:${lokiHttp}`,
+        [`promtail:${SERVICE_PORTS.promtail}`]: `127.0.0.1:${promtailHttp}`,
+        [`localhost:${SERVICE_PORTS.prometheus}`]: `127.0.0.1:${promHttp}`,
+    };
+    const cfg = prometheusConfig(settings);
+    const local = { ...cfg, scrape_configs: cfg.scrape_configs.map((j) => ({ ...j, static_configs: j.static_configs.map((s) => ({ targets: s.targets.map((t) => moved[t] ?? t) })) })) };
+    fs.writeFileSync(path.join(dir, "prometheus.yml"), yaml.dump(local));
+    fs.writeFileSync(path.join(dir, RULES_FILE), renderAlertRules(settings));
+
+    loki = new Running("loki", binary("loki"), [`-config.file=${path.join(dir, "loki.yaml")}`]);
+    await loki.waitReady(`http://127.0.0.1:${lokiHttp}/ready`, 90_000);
+    promtail = new Running("promtail", binary("promtail"), [`-config.file=${path.join(dir, "promtail.yaml")}`]);
+    await promtail.waitReady(`http://127.0.0.1:${promtailHttp}/ready`);
+    api = `http://127.0.0.1:${promHttp}/api/v1`;
+    prometheus = new Running("prometheus", binary("prometheus"), [
+        `--config.file=${path.join(dir, "prometheus.yml")}`,
+        `--storage.tsdb.path=${path.join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${promHttp}`,
+    ]);
+    await prometheus.waitReady(`http://127.0.0.1:${promHttp}/-/ready`);
+});
+
+afterAll(async () => {
+    await prometheus?.stop();
+    await promtail?.stop();
+    await loki?.stop();
+});
+
+test("Loki, Promtail and Prometheus itself are scraped and up", async () => {
+    const deadline = Date.now() + 30_000;
+    let health: Record<string, string> = {};
+    while (Date.now() < deadline) {
+        const { activeTargets } = await get("/targets");
+        health = Object.fromEntries(activeTargets.map((t: any) => [t.labels.job, t.health]));
+        if (["loki", "promtail", "prometheus"].every((j) => health[j] === "up")) break;
+        await sleep(1000);
+    }
+    expect(health).toEqual(expect.objectContaining({ loki: "up", promtail: "up", prometheus: "up" }));
+});
+
+test("every rule of alerts.yml is loaded", async () => {
+    const { groups } = await get("/rules");
+    const loaded = groups.flatMap((g: any) => g.rules.map((r: any) => r.name)).sort();
+    const rendered = (yaml.load(renderAlertRules(settings)) as any).groups.flatMap((g: any) => g.rules.map((r: any) => r.alert)).sort();
+    expect(loaded).toEqual(rendered);
+    expect(loaded).toContain("LokiDown");
+});
+
+test("stopping Loki makes LokiDown pending, then firing within its `for`", async () => {
+    await loki.stop();
+    const stoppedAt = Date.now();
+    const states: Array<{ state: string; at: number }> = [];
+    while (Date.now() - stoppedAt < (DOWN_FOR_SECONDS + 30) * 1000) {
+        const { alerts } = await get("/alerts");
+        const down = alerts.find((a: any) => a.labels.alertname === "LokiDown");
+        if (down && states[states.length - 1]?.state !== down.state) states.push({ state: down.state, at: Date.now() - stoppedAt });
+        if (down?.state === "firing") break;
+        await sleep(500);
+    }
+    expect(states.map((s) => s.state)).toEqual(["pending", "firing"]);
+    const firing = states[1].at - states[0].at;
+    // `for` counts from the first failed evaluation; one evaluation interval of slack each side.
+    expect(firing).toBeGreaterThanOrEqual((DOWN_FOR_SECONDS - 2) * 1000);
+    expect(firing).toBeLessThanOrEqual((DOWN_FOR_SECONDS + 6) * 1000);
+});
