@@ -80,7 +80,7 @@ export class Running {
     }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs a binary to completion; returns exit code and output. */
 export function runOnce(bin: string, args: string[]): { code: number; output: string } {

@@ -87,8 +87,24 @@ describe("deploy workflow", () => {
     });
 });
 
+/** The end-to-end workflow deploys a throwaway stack on the runner: a local file backend, never a shared one. */
+const THROWAWAY = "e2e.yml";
+
+test("e2e.yml: a throwaway local file backend in the workspace, pulumi up / smoke / destroy always", () => {
+    const { doc } = load(THROWAWAY);
+    const job = doc.jobs["dev-stack"];
+    expect(job.env.PULUMI_BACKEND_URL).toBe("file://${{ github.workspace }}/.pulumi-state");
+    expect(Object.keys(doc.on)).toEqual(expect.arrayContaining(["pull_request", "workflow_dispatch"]));
+    const runs: string[] = job.steps.map((s: any) => s.run ?? "");
+    const at = (re: RegExp) => runs.findIndex((r) => re.test(r));
+    expect(at(/npm run up -- dev/)).toBeGreaterThan(-1);
+    expect(at(/npm run smoke -- dev/)).toBeGreaterThan(at(/npm run up -- dev/));
+    const destroy = job.steps.find((s: any) => /pulumi destroy/.test(s.run ?? ""));
+    expect(destroy.if).toBe("always()");
+});
+
 describe("every workflow", () => {
-    test.each(fs.readdirSync(DIR))("%s: backend and secrets come from repository settings, never the file", (file) => {
+    test.each(fs.readdirSync(DIR).filter((f) => f !== THROWAWAY))("%s: backend and secrets come from repository settings, never the file", (file) => {
         const { text, doc } = load(file);
         for (const job of Object.values<any>(doc.jobs)) {
             for (const step of pulumiSteps(job)) expect(step.with["cloud-url"]).toBe("${{ vars.PULUMI_BACKEND_URL }}");
