@@ -44,7 +44,7 @@ export async function packTar(entries: ReadonlyArray<{ header: Parameters<Return
 async function busyboxRootfs(): Promise<Buffer> {
     if (!fs.existsSync(BUSYBOX)) throw new Error(`${BUSYBOX} is missing: apt-get install busybox-static (or set BUSYBOX_BIN)`);
     const dirs = ["bin", "etc", "tmp", "proc", "sys", "dev", "run", "var", "var/run"];
-    const applets = ["sh", "sleep", "cat", "touch", "rm", "mkdir", "chown", "chmod", "id", "ls", "stat", "echo", "test"];
+    const applets = ["sh", "sleep", "cat", "touch", "rm", "mkdir", "chown", "chmod", "id", "ls", "stat", "echo", "test", "wget"];
     return packTar([
         ...dirs.map((dir) => ({ header: { name: dir, type: "directory" as const, mode: dir === "tmp" ? 0o1777 : 0o755 } })),
         { header: { name: "bin/busybox", mode: 0o755 }, content: fs.readFileSync(BUSYBOX) },
@@ -64,6 +64,12 @@ async function drain(stream: NodeJS.ReadableStream): Promise<void> {
 
 export const STAND_IN_REPO = "observability-stand-in";
 
+/** A real static binary placed in a stand-in image at the path the upstream image has it, as its entrypoint. */
+export interface RealProgram {
+    readonly binary: string;
+    readonly path: string;
+}
+
 /** A busybox image imported from a local root filesystem: what every stand-in and test workload starts from. */
 export async function baseImage(docker: Docker): Promise<string> {
     await drain(await (docker as any).importImage(Readable.from([await busyboxRootfs()]), { repo: STAND_IN_REPO, tag: "base" }));
@@ -75,21 +81,23 @@ export async function baseImage(docker: Docker): Promise<string> {
  * the directories it creates for that user, so a volume mounted there inherits the same owner as in
  * production. The entrypoint ignores its arguments and sleeps, standing in for the real program.
  */
-export async function buildStandIns(docker: Docker): Promise<Record<Service, string>> {
+export async function buildStandIns(docker: Docker, real: Partial<Record<Service, RealProgram>> = {}): Promise<Record<Service, string>> {
     const base = await baseImage(docker);
     const out = {} as Record<Service, string>;
     for (const [service, facts] of Object.entries(IMAGE_FACTS) as Array<[Service, (typeof IMAGE_FACTS)[Service]]>) {
         const script = facts.ownedDirs.map((d) => `mkdir -p ${d.path} && chown ${d.owner} ${d.path} && chmod ${d.mode} ${d.path}`).join(" && ") || "true";
         const builder = await docker.createContainer({ Image: base, Cmd: ["/bin/sh", "-c", script], User: "0" });
+        const program = real[service];
+        if (program) {
+            const name = program.path.replace(/^\//, "");
+            await builder.putArchive(await packTar([{ header: { name, mode: 0o755 }, content: fs.readFileSync(program.binary) }]), { path: "/" });
+        }
         await builder.start();
         const { StatusCode } = await builder.wait();
         if (StatusCode !== 0) throw new Error(`stand-in for ${service}: '${script}' exited ${StatusCode}`);
         const tag = service.toLowerCase();
-        await builder.commit({
-            repo: STAND_IN_REPO,
-            tag,
-            changes: [`USER ${facts.user}`, `ENTRYPOINT ["/bin/sh", "-c", "exec sleep 3600", "stand-in"]`, "CMD []"],
-        } as any);
+        const entrypoint = program ? [program.path] : ["/bin/sh", "-c", "exec sleep 3600", "stand-in"];
+        await builder.commit({ repo: STAND_IN_REPO, tag, changes: [`USER ${facts.user}`, `ENTRYPOINT ${JSON.stringify(entrypoint)}`, "CMD []"] } as any);
         await builder.remove();
         out[service] = `${STAND_IN_REPO}:${tag}`;
     }

@@ -8,6 +8,7 @@ import { ProgramRun, Registered, byType, isSeed, reveal } from "../harness/mocks
 import { label } from "../harness/stackSpec";
 import { buildStandIns, capabilitiesHostLacks, engine, execAs, removeStack, requireEngine } from "./docker";
 import { registered, stacks } from "./program";
+import { binary } from "../real/binaries";
 import { deploy, deployContainer, runsAs } from "./replay";
 import { Service } from "../../settings/types";
 
@@ -23,7 +24,8 @@ const hostLacks = capabilitiesHostLacks();
 beforeAll(async () => {
     docker = engine();
     await requireEngine(docker);
-    images = await buildStandIns(docker);
+    // Loki's stand-in carries the real (static) Loki at the image's path: the container really runs it.
+    images = await buildStandIns(docker, { loki: { binary: binary("loki"), path: "/usr/bin/loki" } });
 });
 
 const prefixOf = (run: ProgramRun) => reveal(byType(run, "docker:index/network:Network")[0].inputs.name).replace(/-net$/, "");
@@ -116,6 +118,68 @@ describe.each(stacks())("%s on a real engine", (stack) => {
                 const config = await execAs(docker, id, "0", ["touch", "/config/.engine-probe"]);
                 expect({ container: c.name, configWritable: config.exitCode === 0 }).toEqual({ container: c.name, configWritable: false });
             }
+        }
+    });
+});
+
+/** Waits for Docker's own healthcheck verdict on a container. */
+async function healthy(id: string, timeoutMs = 150_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let status = "none";
+    while (Date.now() < deadline) {
+        status = (await docker.getContainer(id).inspect()).State.Health?.Status ?? "none";
+        if (status === "healthy" || status === "unhealthy") break;
+        await new Promise((r) => setTimeout(r, 1000));
+    }
+    return status;
+}
+
+/** Lines of a Loki stream selector, asked from inside the Loki container (busybox wget, as the service's user). */
+async function lokiLines(id: string, user: string, selector: string, base = "http://127.0.0.1:3100"): Promise<string[]> {
+    const params = new URLSearchParams({ query: selector, start: `${BigInt(Date.now() - 600_000) * 1_000_000n}`, limit: "100" });
+    const r = await execAs(docker, id, user, ["wget", "-q", "-O", "-", `${base}/loki/api/v1/query_range?${params}`]);
+    if (r.exitCode !== 0) return [];
+    return JSON.parse(r.stdout).data.result.flatMap((s: any) => s.values.map((v: [string, string]) => v[1]));
+}
+
+describe.each(stacks())("%s: the real Loki in its container", (stack) => {
+    let run: ProgramRun;
+    let ids: Map<string, string>;
+    beforeAll(async () => {
+        run = registered(stack);
+        await removeStack(docker, prefixOf(run));
+        ({ ids } = await deploy(docker, run, images, hostLacks));
+    });
+    afterAll(async () => {
+        if (run) await removeStack(docker, prefixOf(run));
+    });
+
+    test("becomes healthy by its own healthcheck, with read-only root, its user and the seeded file", async () => {
+        const lokiC = running(run).find((c) => label(c, "observability.component") === "loki") as Registered;
+        const id = ids.get(lokiC.name) as string;
+        const status = await healthy(id);
+        const logs = status === "healthy" ? "" : (await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: 40 })).toString();
+        expect({ status, logs }).toEqual({ status: "healthy", logs: "" });
+    });
+
+    test("a pushed line is still there after the container restarts (and on the published port, where there is one)", async () => {
+        const lokiC = running(run).find((c) => label(c, "observability.component") === "loki") as Registered;
+        const id = ids.get(lokiC.name) as string;
+        const user = runsAs(lokiC);
+        const line = `engine-restart-probe-${stack}-${Date.now()}`;
+        const body = JSON.stringify({ streams: [{ stream: { job: "engine-test" }, values: [[`${BigInt(Date.now()) * 1_000_000n}`, line]] }] });
+        const push = await execAs(docker, id, user, ["wget", "-q", "-O", "-", "--header", "Content-Type: application/json", "--post-data", body, "http://127.0.0.1:3100/loki/api/v1/push"]);
+        expect({ exit: push.exitCode, stderr: push.stderr }).toEqual({ exit: 0, stderr: "" });
+        expect(await lokiLines(id, user, `{job="engine-test"}`)).toContain(line);
+
+        await docker.getContainer(id).restart({ t: 30 });
+        expect(await healthy(id)).toBe("healthy");
+        expect(await lokiLines(id, user, `{job="engine-test"}`)).toContain(line);
+
+        for (const p of reveal(lokiC.inputs.ports ?? [])) {
+            const params = new URLSearchParams({ query: `{job="engine-test"}`, start: `${BigInt(Date.now() - 600_000) * 1_000_000n}` });
+            const res = await fetch(`http://${p.ip}:${p.external}/loki/api/v1/query_range?${params}`);
+            expect(JSON.stringify(await res.json())).toContain(line);
         }
     });
 });
