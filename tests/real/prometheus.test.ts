@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { renderAlertRules } from "../../configs/alertRules";
+import { dashboardSpecs } from "../../configs/grafana/dashboards";
 import { RULES_FILE, prometheusConfig } from "../../configs/prometheus";
 import { SERVICE_PORTS } from "../../settings/defaults";
 import { rawConfig } from "../../settings/load";
@@ -26,6 +27,7 @@ let loki: Running;
 let promtail: Running;
 let prometheus: Running;
 let api: string;
+let lokiBase: string;
 
 async function get(pathAndQuery: string): Promise<any> {
     const res = await fetch(`${api}${pathAndQuery}`);
@@ -50,7 +52,8 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(dir, RULES_FILE), renderAlertRules(settings));
 
     loki = new Running("loki", binary("loki"), [`-config.file=${path.join(dir, "loki.yaml")}`]);
-    await loki.waitReady(`http://127.0.0.1:${lokiHttp}/ready`, 90_000);
+    lokiBase = `http://127.0.0.1:${lokiHttp}`;
+    await loki.waitReady(`${lokiBase}/ready`, 90_000);
     promtail = new Running("promtail", binary("promtail"), [`-config.file=${path.join(dir, "promtail.yaml")}`]);
     await promtail.waitReady(`http://127.0.0.1:${promtailHttp}/ready`);
     api = `http://127.0.0.1:${promHttp}/api/v1`;
@@ -86,6 +89,25 @@ test("every rule of alerts.yml is loaded", async () => {
     const rendered = (yaml.load(renderAlertRules(settings)) as any).groups.flatMap((g: any) => g.rules.map((r: any) => r.alert)).sort();
     expect(loaded).toEqual(rendered);
     expect(loaded).toContain("LokiDown");
+});
+
+test("every dashboard PromQL query returns data from this Prometheus scraping this Loki", async () => {
+    // A push, so Loki's distributor counters exist; then enough scrapes for a rate.
+    const push = await fetch(`${lokiBase}/loki/api/v1/push`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ streams: [{ stream: { job: "prometheus-test" }, values: [[`${BigInt(Date.now()) * 1_000_000n}`, "a line"]] }] }),
+    });
+    expect(push.status).toBe(204);
+    const queries = dashboardSpecs(settings).flatMap((d) => d.panels.flatMap((p) => p.queries.filter((q) => q.language === "promql").map((q) => ({ panel: p.title, expr: q.expr }))));
+    expect(queries.length).toBeGreaterThanOrEqual(3);
+    for (const { panel, expr } of queries) {
+        let samples = 0;
+        for (const deadline = Date.now() + 30_000; samples === 0 && Date.now() < deadline; await sleep(1000)) {
+            samples = (await get(`/query?${new URLSearchParams({ query: expr })}`)).result.length;
+        }
+        expect({ panel, expr, data: samples > 0 }).toEqual({ panel, expr, data: true });
+    }
 });
 
 test("stopping Loki makes LokiDown pending, then firing within its `for`", async () => {
