@@ -13,8 +13,6 @@ export interface ServiceArgs {
     readonly networkName: pulumi.Input<string>;
 }
 
-export { ConfigFile };
-
 export interface HardenedContainerArgs {
     /** Stack settings: name prefix, environment, log rotation, publish address. */
     readonly settings: Settings;
