@@ -11,8 +11,8 @@ import { parseSettings } from "../settings/parse";
 import { readStackFile } from "../settings/stackFile";
 import { applicationNames } from "../configs/labels";
 import { baseImage, engine, requireEngine } from "../tests/engine/docker";
-import { Running, binary, freePort, sleep, tempDir } from "../tests/real/binaries";
-import { localLoki, localPromtail } from "../tests/real/localConfigs";
+import { sleep } from "../tests/real/binaries";
+import { LocalPipeline, startLocalPipeline } from "../tests/real/localConfigs";
 import { queryInstant } from "../tests/real/loki";
 import { startWorkload, trigger } from "../tests/real/workloads";
 
@@ -50,18 +50,11 @@ async function main(): Promise<void> {
 
     const docker = engine();
     await requireEngine(docker);
-    const dir = tempDir(`bench-${stack}`);
-    const [lokiHttp, lokiGrpc, promtailHttp] = [await freePort(), await freePort(), await freePort()];
-    fs.writeFileSync(path.join(dir, "loki.yaml"), localLoki(settings, path.join(dir, "loki"), lokiHttp, lokiGrpc));
-    fs.writeFileSync(path.join(dir, "promtail.yaml"), localPromtail(settings, path.join(dir, "promtail"), promtailHttp, lokiHttp, "unix:///var/run/docker.sock"));
-    const base = `http://127.0.0.1:${lokiHttp}`;
-    const loki = new Running("loki", binary("loki"), [`-config.file=${path.join(dir, "loki.yaml")}`]);
-    let promtail: Running | undefined;
     const container = await startWorkload(docker, await baseImage(docker), { name: app, quiet: [], trigger: burstLines(count) });
+    let pipeline: LocalPipeline | undefined;
     try {
-        await loki.waitReady(`${base}/ready`, 90_000);
-        promtail = new Running("promtail", binary("promtail"), [`-config.file=${path.join(dir, "promtail.yaml")}`]);
-        await promtail.waitReady(`http://127.0.0.1:${promtailHttp}/ready`);
+        pipeline = await startLocalPipeline(settings, `bench-${stack}`);
+        const { loki, promtail, lokiUrl: base } = pipeline;
         await sleep(2000);
         const cpuBefore = { loki: cpuSeconds(loki.pid), promtail: cpuSeconds(promtail.pid) };
         const started = Date.now();
@@ -88,8 +81,7 @@ async function main(): Promise<void> {
         }
         if (received < count) console.log(`  INCOMPLETE: ${count - received} lines not in Loki after ${elapsed.toFixed(0)} s`);
     } finally {
-        await promtail?.stop();
-        await loki.stop();
+        await pipeline?.stop();
         await container.remove({ force: true });
     }
 }

@@ -120,41 +120,8 @@ describe.each(stacks())("%s on a real engine", (stack) => {
             }
         }
     });
-});
 
-/** Waits for Docker's own healthcheck verdict on a container. */
-async function healthy(id: string, timeoutMs = 150_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let status = "none";
-    while (Date.now() < deadline) {
-        status = (await docker.getContainer(id).inspect()).State.Health?.Status ?? "none";
-        if (status === "healthy" || status === "unhealthy") break;
-        await new Promise((r) => setTimeout(r, 1000));
-    }
-    return status;
-}
-
-/** Lines of a Loki stream selector, asked from inside the Loki container (busybox wget, as the service's user). */
-async function lokiLines(id: string, user: string, selector: string, base = "http://127.0.0.1:3100"): Promise<string[]> {
-    const params = new URLSearchParams({ query: selector, start: `${BigInt(Date.now() - 600_000) * 1_000_000n}`, limit: "100" });
-    const r = await execAs(docker, id, user, ["wget", "-q", "-O", "-", `${base}/loki/api/v1/query_range?${params}`]);
-    if (r.exitCode !== 0) return [];
-    return JSON.parse(r.stdout).data.result.flatMap((s: any) => s.values.map((v: [string, string]) => v[1]));
-}
-
-describe.each(stacks())("%s: the real Loki in its container", (stack) => {
-    let run: ProgramRun;
-    let ids: Map<string, string>;
-    beforeAll(async () => {
-        run = registered(stack);
-        await removeStack(docker, prefixOf(run));
-        ({ ids } = await deploy(docker, run, images, hostLacks));
-    });
-    afterAll(async () => {
-        if (run) await removeStack(docker, prefixOf(run));
-    });
-
-    test("becomes healthy by its own healthcheck, with read-only root, its user and the seeded file", async () => {
+    test("the real Loki becomes healthy by its own healthcheck, with read-only root, its user and the seeded file", async () => {
         const lokiC = running(run).find((c) => label(c, "observability.component") === "loki") as Registered;
         const id = ids.get(lokiC.name) as string;
         const status = await healthy(id);
@@ -162,7 +129,7 @@ describe.each(stacks())("%s: the real Loki in its container", (stack) => {
         expect({ status, logs }).toEqual({ status: "healthy", logs: "" });
     });
 
-    test("a pushed line is still there after the container restarts (and on the published port, where there is one)", async () => {
+    test("Loki keeps a pushed line across a container restart (and serves it on the published port, where there is one)", async () => {
         const lokiC = running(run).find((c) => label(c, "observability.component") === "loki") as Registered;
         const id = ids.get(lokiC.name) as string;
         const user = runsAs(lokiC);
@@ -183,6 +150,26 @@ describe.each(stacks())("%s: the real Loki in its container", (stack) => {
         }
     });
 });
+
+/** Waits for Docker's own healthcheck verdict on a container. */
+async function healthy(id: string, timeoutMs = 150_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let status = "none";
+    while (Date.now() < deadline) {
+        status = (await docker.getContainer(id).inspect()).State.Health?.Status ?? "none";
+        if (status === "healthy" || status === "unhealthy") break;
+        await new Promise((r) => setTimeout(r, 1000));
+    }
+    return status;
+}
+
+/** Lines of a Loki stream selector, asked from inside the Loki container (busybox wget, as the service's user). */
+async function lokiLines(id: string, user: string, selector: string): Promise<string[]> {
+    const params = new URLSearchParams({ query: selector, start: `${BigInt(Date.now() - 600_000) * 1_000_000n}`, limit: "100" });
+    const r = await execAs(docker, id, user, ["wget", "-q", "-O", "-", `http://127.0.0.1:3100/loki/api/v1/query_range?${params}`]);
+    if (r.exitCode !== 0) return [];
+    return JSON.parse(r.stdout).data.result.flatMap((s: any) => s.values.map((v: [string, string]) => v[1]));
+}
 
 describe("a configuration change on a real engine", () => {
     const stack = stacks().includes("dev") ? "dev" : stacks()[0];

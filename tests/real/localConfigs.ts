@@ -1,7 +1,10 @@
+import * as fs from "fs";
+import * as path from "path";
 import * as yaml from "js-yaml";
 import { LOKI_DATA_DIR, lokiConfig } from "../../configs/loki";
 import { promtailConfig, PROMTAIL_POSITIONS_DIR } from "../../configs/promtail";
 import { Settings } from "../../settings/types";
+import { Running, binary, freePort, tempDir } from "./binaries";
 
 /** Replaces a path prefix in every string of a config object. */
 function movePaths<T>(value: T, from: string, to: string): T {
@@ -28,4 +31,39 @@ export function localPromtail(settings: Settings, dataDir: string, httpPort: num
         clients: [{ url: `http://127.0.0.1:${lokiPort}/loki/api/v1/push` }],
         scrape_configs: cfg.scrape_configs.map((s) => ({ ...s, docker_sd_configs: s.docker_sd_configs.map((d) => ({ ...d, host: dockerHost })) })),
     });
+}
+
+/** The stack's Loki and Promtail, running for real on loopback against the local Docker engine. */
+export interface LocalPipeline {
+    readonly loki: Running;
+    readonly promtail: Running;
+    /** Loki's base URL. */
+    readonly lokiUrl: string;
+    readonly promtailUrl: string;
+    stop(): Promise<void>;
+}
+
+/** Starts Loki on the stack's own file, waits until ready, then Promtail on its own file. */
+export async function startLocalPipeline(settings: Settings, label: string): Promise<LocalPipeline> {
+    const dir = tempDir(label);
+    const [lokiHttp, lokiGrpc, promtailHttp] = [await freePort(), await freePort(), await freePort()];
+    fs.writeFileSync(path.join(dir, "loki.yaml"), localLoki(settings, path.join(dir, "loki"), lokiHttp, lokiGrpc));
+    fs.writeFileSync(path.join(dir, "promtail.yaml"), localPromtail(settings, path.join(dir, "promtail"), promtailHttp, lokiHttp, "unix:///var/run/docker.sock"));
+    const lokiUrl = `http://127.0.0.1:${lokiHttp}`;
+    const promtailUrl = `http://127.0.0.1:${promtailHttp}`;
+    const loki = new Running("loki", binary("loki"), [`-config.file=${path.join(dir, "loki.yaml")}`]);
+    let promtail: Running | undefined;
+    const stop = async () => {
+        await promtail?.stop();
+        await loki.stop();
+    };
+    try {
+        await loki.waitReady(`${lokiUrl}/ready`, 90_000);
+        promtail = new Running("promtail", binary("promtail"), [`-config.file=${path.join(dir, "promtail.yaml")}`]);
+        await promtail.waitReady(`${promtailUrl}/ready`);
+    } catch (e) {
+        await stop();
+        throw e;
+    }
+    return { loki, promtail, lokiUrl, promtailUrl, stop };
 }

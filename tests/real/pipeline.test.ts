@@ -16,9 +16,9 @@ import { Settings } from "../../settings/types";
 import { baseImage, engine, requireEngine } from "../engine/docker";
 import { stacks } from "../engine/program";
 import { stackConfig } from "../harness/mocks";
-import { Running, binary, freePort, runOnce, tempDir } from "./binaries";
+import { binary, runOnce, tempDir } from "./binaries";
 import { falcoEntries, postgresEntries, pythonEntries } from "./appLogs";
-import { localLoki, localPromtail } from "./localConfigs";
+import { LocalPipeline, startLocalPipeline } from "./localConfigs";
 import { anyAbove, entries, hasData, queryInstant, queryRange, until } from "./loki";
 import { Workload, startWorkload, trigger } from "./workloads";
 
@@ -54,8 +54,7 @@ describe.each(stacks())("%s: the real Loki and Promtail", (stack) => {
     const settings = settingsOf(stack);
     const { collected, ignored } = workloadsFor(settings);
     let docker: Docker;
-    let loki: Running;
-    let promtail: Running;
+    let pipeline: LocalPipeline;
     let base: string;
     const containers: Docker.Container[] = [];
 
@@ -65,19 +64,11 @@ describe.each(stacks())("%s: the real Loki and Promtail", (stack) => {
         const image = await baseImage(docker);
         for (const w of [...collected, ignored]) containers.push(await startWorkload(docker, image, w));
 
-        const dir = tempDir(`real-${stack}`);
-        const [lokiHttp, lokiGrpc, promtailHttp] = [await freePort(), await freePort(), await freePort()];
-        fs.writeFileSync(path.join(dir, "loki.yaml"), localLoki(settings, path.join(dir, "loki"), lokiHttp, lokiGrpc));
-        fs.writeFileSync(path.join(dir, "promtail.yaml"), localPromtail(settings, path.join(dir, "promtail"), promtailHttp, lokiHttp, "unix:///var/run/docker.sock"));
-        base = `http://127.0.0.1:${lokiHttp}`;
-        loki = new Running("loki", binary("loki"), [`-config.file=${path.join(dir, "loki.yaml")}`]);
-        await loki.waitReady(`${base}/ready`, 90_000);
-        promtail = new Running("promtail", binary("promtail"), [`-config.file=${path.join(dir, "promtail.yaml")}`]);
-        await promtail.waitReady(`http://127.0.0.1:${promtailHttp}/ready`);
+        pipeline = await startLocalPipeline(settings, `real-${stack}`);
+        base = pipeline.lokiUrl;
     });
     afterAll(async () => {
-        await promtail?.stop();
-        await loki?.stop();
+        await pipeline?.stop();
         await Promise.all(containers.map((c) => c.remove({ force: true }).catch(() => undefined)));
     });
 

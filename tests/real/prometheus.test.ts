@@ -14,7 +14,7 @@ import { parseSettings } from "../../settings/parse";
 import { engine, requireEngine } from "../engine/docker";
 import { stackConfig } from "../harness/mocks";
 import { Running, binary, freePort, sleep, tempDir } from "./binaries";
-import { localLoki, localPromtail } from "./localConfigs";
+import { LocalPipeline, startLocalPipeline } from "./localConfigs";
 
 const DOWN_FOR_SECONDS = 10;
 // A short `for` and scrape interval through the stack's own settings, so the test waits seconds, not minutes.
@@ -23,8 +23,7 @@ const settings = parseSettings(
     rawConfig(stackConfig("dev", { "observability:alerts": { downFor: `${DOWN_FOR_SECONDS}s` }, "observability:prometheus": { scrapeInterval: "2s", retention: "1d" } })),
 );
 
-let loki: Running;
-let promtail: Running;
+let pipeline: LocalPipeline;
 let prometheus: Running;
 let api: string;
 let lokiBase: string;
@@ -36,14 +35,15 @@ async function get(pathAndQuery: string): Promise<any> {
 
 beforeAll(async () => {
     await requireEngine(engine());
+    pipeline = await startLocalPipeline(settings, "real-prometheus");
+    lokiBase = pipeline.lokiUrl;
     const dir = tempDir("real-prometheus");
-    const [lokiHttp, lokiGrpc, promtailHttp, promHttp] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    fs.writeFileSync(path.join(dir, "loki.yaml"), localLoki(settings, path.join(dir, "loki"), lokiHttp, lokiGrpc));
-    fs.writeFileSync(path.join(dir, "promtail.yaml"), localPromtail(settings, path.join(dir, "promtail"), promtailHttp, lokiHttp, "unix:///var/run/docker.sock"));
+    const promHttp = await freePort();
+    const hostPort = (url: string) => url.replace(/^http:\/\//, "");
     // Only the targets' addresses move to loopback: the stack's aliases do not resolve on the host.
     const moved: Record<string, string> = {
-        [`loki:${SERVICE_PORTS.loki}`]: `127.0.0.1:${lokiHttp}`,
-        [`promtail:${SERVICE_PORTS.promtail}`]: `127.0.0.1:${promtailHttp}`,
+        [`loki:${SERVICE_PORTS.loki}`]: hostPort(pipeline.lokiUrl),
+        [`promtail:${SERVICE_PORTS.promtail}`]: hostPort(pipeline.promtailUrl),
         [`localhost:${SERVICE_PORTS.prometheus}`]: `127.0.0.1:${promHttp}`,
     };
     const cfg = prometheusConfig(settings);
@@ -51,11 +51,6 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(dir, "prometheus.yml"), yaml.dump(local));
     fs.writeFileSync(path.join(dir, RULES_FILE), renderAlertRules(settings));
 
-    loki = new Running("loki", binary("loki"), [`-config.file=${path.join(dir, "loki.yaml")}`]);
-    lokiBase = `http://127.0.0.1:${lokiHttp}`;
-    await loki.waitReady(`${lokiBase}/ready`, 90_000);
-    promtail = new Running("promtail", binary("promtail"), [`-config.file=${path.join(dir, "promtail.yaml")}`]);
-    await promtail.waitReady(`http://127.0.0.1:${promtailHttp}/ready`);
     api = `http://127.0.0.1:${promHttp}/api/v1`;
     prometheus = new Running("prometheus", binary("prometheus"), [
         `--config.file=${path.join(dir, "prometheus.yml")}`,
@@ -67,8 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
     await prometheus?.stop();
-    await promtail?.stop();
-    await loki?.stop();
+    await pipeline?.stop();
 });
 
 test("Loki, Promtail and Prometheus itself are scraped and up", async () => {
@@ -111,7 +105,7 @@ test("every dashboard PromQL query returns data from this Prometheus scraping th
 });
 
 test("stopping Loki makes LokiDown pending, then firing within its `for`", async () => {
-    await loki.stop();
+    await pipeline.loki.stop();
     const stoppedAt = Date.now();
     const states: Array<{ state: string; at: number }> = [];
     while (Date.now() - stoppedAt < (DOWN_FOR_SECONDS + 30) * 1000) {

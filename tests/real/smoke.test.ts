@@ -2,9 +2,7 @@
  * `npm run smoke`'s logic against the real Loki and Promtail on the real engine; Grafana and Prometheus
  * are stand-in HTTP servers answering what their APIs answer (no Grafana binary can be had here).
  */
-import * as fs from "fs";
 import * as http from "http";
-import * as path from "path";
 import { AddressInfo } from "net";
 import { dashboardSpecs } from "../../configs/grafana/dashboards";
 import { datasourceUids } from "../../configs/grafana/selectors";
@@ -13,12 +11,11 @@ import { parseSettings } from "../../settings/parse";
 import { checks, dockerWriter, smoke, SmokeIo } from "../../scripts/smoke";
 import { baseImage, engine, requireEngine } from "../engine/docker";
 import { stackConfig } from "../harness/mocks";
-import { Running, binary, freePort, sleep, tempDir } from "./binaries";
-import { localLoki, localPromtail } from "./localConfigs";
+import { sleep } from "./binaries";
+import { LocalPipeline, startLocalPipeline } from "./localConfigs";
 
 const settings = parseSettings("dev", rawConfig(stackConfig("dev")));
-let loki: Running;
-let promtail: Running;
+let pipeline: LocalPipeline;
 let lokiUrl: string;
 let io: SmokeIo;
 const servers: http.Server[] = [];
@@ -46,21 +43,13 @@ const targets = (health: string[]) => ({ "/api/v1/targets": { status: "success",
 beforeAll(async () => {
     const docker = engine();
     await requireEngine(docker);
-    const dir = tempDir("real-smoke");
-    const [lokiHttp, lokiGrpc, promtailHttp] = [await freePort(), await freePort(), await freePort()];
-    fs.writeFileSync(path.join(dir, "loki.yaml"), localLoki(settings, path.join(dir, "loki"), lokiHttp, lokiGrpc));
-    fs.writeFileSync(path.join(dir, "promtail.yaml"), localPromtail(settings, path.join(dir, "promtail"), promtailHttp, lokiHttp, "unix:///var/run/docker.sock"));
-    lokiUrl = `http://127.0.0.1:${lokiHttp}`;
-    loki = new Running("loki", binary("loki"), [`-config.file=${path.join(dir, "loki.yaml")}`]);
-    await loki.waitReady(`${lokiUrl}/ready`, 90_000);
-    promtail = new Running("promtail", binary("promtail"), [`-config.file=${path.join(dir, "promtail.yaml")}`]);
-    await promtail.waitReady(`http://127.0.0.1:${promtailHttp}/ready`);
+    pipeline = await startLocalPipeline(settings, "real-smoke");
+    lokiUrl = pipeline.lokiUrl;
     io = { fetch, writeLine: dockerWriter(docker, await baseImage(docker)), now: Date.now, sleep };
 });
 
 afterAll(async () => {
-    await promtail?.stop();
-    await loki?.stop();
+    await pipeline?.stop();
     servers.forEach((s) => s.close());
 });
 
