@@ -26,7 +26,7 @@ export interface ConfigSeedArgs {
     readonly files: readonly ConfigFile[];
 }
 
-/** Marks the seed containers; policy and tests tell them from services by it. */
+/** Marks the seed containers on the host (`docker ps --filter label=observability.role=config-seed`). */
 export const CONFIG_SEED_ROLE = "config-seed";
 
 /**

@@ -1,7 +1,7 @@
 import Docker from "dockerode";
 import { IMAGE_FACTS } from "../../settings/imageFacts";
 import { Service } from "../../settings/types";
-import { ProgramRun, Registered, byType, isSeed, reveal } from "../harness/mocks";
+import { ProgramRun, Registered, byType, reveal } from "../harness/mocks";
 import { label } from "../harness/stackSpec";
 import { packTar } from "./docker";
 
@@ -116,17 +116,4 @@ export async function deploy(docker: Docker, run: ProgramRun, images: Record<Ser
 
 function labels(list: Array<{ label: string; value: string }> | undefined): Record<string, string> {
     return Object.fromEntries((list ?? []).map((l) => [l.label, l.value]));
-}
-
-/** The seeds and the services that read them, paired by component. */
-export function configured(run: ProgramRun): Array<{ service: Registered; seed: Registered }> {
-    const all = byType(run, CONTAINER);
-    return all
-        .filter(isSeed)
-        .map((seed) => {
-            const component = label(seed, "observability.component");
-            const service = all.find((c) => !isSeed(c) && label(c, "observability.component") === component);
-            if (!service) throw new Error(`seed ${seed.name} has no service`);
-            return { service, seed };
-        });
 }
