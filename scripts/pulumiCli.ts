@@ -8,6 +8,10 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { rawConfig } from "../settings/load";
+import { parseSettings } from "../settings/parse";
+import { readStackFile } from "../settings/stackFile";
+import { engineProblem, passphraseProblem, pingDocker } from "./preflight";
 
 export const EXIT = { ok: 0, drift: 1, error: 2 } as const;
 const STACKS = ["dev", "staging", "prod"];
@@ -51,18 +55,48 @@ export function describeChanges(summary: Record<string, number>): string {
         .join(", ");
 }
 
-export function main(argv: string[], env: NodeJS.ProcessEnv, run: Runner = runPulumi, log = console.log, err = console.error): number {
+/** The stack's Docker engine, as its stack file sets it (or the default for a stack without one). */
+export function stackDockerHost(stack: string): string {
+    const file = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
+    const raw = fs.existsSync(file) ? rawConfig(readStackFile(stack, PROJECT_DIR)) : {};
+    return parseSettings(stack, raw).dockerHost;
+}
+
+export async function main(
+    argv: string[],
+    env: NodeJS.ProcessEnv,
+    run: Runner = runPulumi,
+    log = console.log,
+    err = console.error,
+    ping: (dockerHost: string) => Promise<boolean | undefined> = pingDocker,
+): Promise<number> {
     const [command, stack, ...rest] = argv;
     if (!["preview", "drift", "up"].includes(command) || !stack) {
         err(`usage: npm run ${command ?? "<preview|drift|up>"} -- <stack> (stacks: ${STACKS.join(", ")})`);
         return EXIT.error;
     }
     const e = cliEnv(env);
-    const select = run(["stack", "select", stack, "--create", "--non-interactive"], e, true);
-    if (select.code === 127) {
+    if (run(["version"], e, true).code === 127) {
         err(INSTALL_HINT);
         return EXIT.error;
     }
+    const problems = [passphraseProblem(stack, e, PROJECT_DIR)];
+    if (command === "up") {
+        let dockerHost: string;
+        try {
+            dockerHost = stackDockerHost(stack);
+        } catch (error) {
+            err(`error: ${(error as Error).message}`);
+            return EXIT.error;
+        }
+        problems.push(engineProblem(stack, dockerHost, await ping(dockerHost)));
+    }
+    const first = problems.find(Boolean);
+    if (first) {
+        err(first);
+        return EXIT.error;
+    }
+    const select = run(["stack", "select", stack, "--create", "--non-interactive"], e, true);
     if (select.code !== 0) {
         err(`error: cannot select stack ${stack}: ${select.stderr.trim()}`);
         return EXIT.error;
@@ -98,5 +132,5 @@ function lastLine(text: string): string {
 }
 
 if (require.main === module) {
-    process.exitCode = main(process.argv.slice(2), process.env);
+    void main(process.argv.slice(2), process.env).then((code) => (process.exitCode = code));
 }

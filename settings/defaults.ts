@@ -1,5 +1,11 @@
 import { Service, ResourceLimits } from "./types";
 
+/** The local Docker engine's socket on Linux and macOS (Docker Desktop links it there too). */
+export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+
+/** Data volumes are deleted with the stack unless a stack (prod) asks to keep them. */
+export const DEFAULT_RETAIN_VOLUMES = false;
+
 /** Exact image versions; a digest may be appended. Bumped deliberately, never floating. */
 export const DEFAULT_IMAGES: Readonly<Record<Service, string>> = {
     loki: "grafana/loki:3.7.3",

@@ -1,4 +1,4 @@
-import { DEFAULT_IMAGES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
+import { DEFAULT_DOCKER_HOST, DEFAULT_IMAGES, DEFAULT_RETAIN_VOLUMES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
 import { SettingsError } from "./errors";
 import { Fields } from "./fields";
 import { isPinnedImage } from "./images";
@@ -21,7 +21,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
     const root = new Fields(NAMESPACE, raw, ":");
     const environment = root.string("environment", stack, NAME, "expected a name of letters, digits, '.', '_' or '-'");
     const namePrefix = root.string("namePrefix", `obs-${stack}`, /^[a-z0-9][a-z0-9_.-]{0,40}$/, "expected 1-41 lowercase letters, digits, '.', '_' or '-'");
-    const dockerHost = root.string("dockerHost", "unix:///var/run/docker.sock");
+    const dockerHost = root.string("dockerHost", DEFAULT_DOCKER_HOST);
     checkDockerHost(root.key("dockerHost"), dockerHost);
 
     const images = parseImages(root.object("images"));
@@ -85,7 +85,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
     const demo = { enabled: demoFields.boolean("enabled", false) };
     demoFields.rejectUnknown();
 
-    const retainVolumes = root.boolean("retainVolumes", false);
+    const retainVolumes = root.boolean("retainVolumes", DEFAULT_RETAIN_VOLUMES);
 
     // Secrets are read by load.ts through Pulumi's secret API; they are known keys here.
     for (const secret of SECRET_KEYS) root.raw(secret);

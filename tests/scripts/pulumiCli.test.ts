@@ -2,41 +2,46 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as http from "http";
+import { AddressInfo } from "net";
 import { EXIT, INSTALL_HINT, main } from "../../scripts/pulumiCli";
+import { passphraseProblem, pingDocker } from "../../scripts/preflight";
 
 const FAKE_BIN = path.join(__dirname, "..", "fixtures", "bin");
 const ROOT = path.join(__dirname, "..", "..");
 
 /** Runs the CLI wrapper in-process against the stand-in `pulumi`, capturing what it prints and what it ran. */
-function cli(argv: string[], scenario: string, extraEnv: Record<string, string> = {}) {
+async function cli(argv: string[], scenario: string, extraEnv: Record<string, string> = {}, engineAnswers: boolean | undefined = true) {
     const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-")), "calls.log");
     const out: string[] = [];
     const err: string[] = [];
-    const env = { PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_PULUMI_SCENARIO: scenario, FAKE_PULUMI_LOG: logFile, ...extraEnv };
-    const code = main(argv, env, undefined, (m) => out.push(m), (m) => err.push(m));
+    const env = { PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_PULUMI_SCENARIO: scenario, FAKE_PULUMI_LOG: logFile, PULUMI_CONFIG_PASSPHRASE: "test", ...extraEnv };
+    const pinged: string[] = [];
+    const ping = async (host: string) => (pinged.push(host), engineAnswers);
+    const code = await main(argv, env, undefined, (m) => out.push(m), (m) => err.push(m), ping);
     const calls = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim().split("\n").map((l) => l.split("\t")) : [];
-    return { code, out, err, calls };
+    return { code, out, err, calls, pinged };
 }
 
 describe("npm run drift", () => {
-    test("no drift: exit 0 and a one-line summary", () => {
-        const r = cli(["drift", "dev"], "nochange");
+    test("no drift: exit 0 and a one-line summary", async () => {
+        const r = await cli(["drift", "dev"], "nochange");
         expect(r.code).toBe(EXIT.ok);
         expect(r.out).toEqual(["no drift: dev: 33 resources unchanged"]);
     });
-    test("drift: exit 1, names the stack and the changes", () => {
-        const r = cli(["drift", "prod"], "change");
+    test("drift: exit 1, names the stack and the changes", async () => {
+        const r = await cli(["drift", "prod"], "change");
         expect(r.code).toBe(EXIT.drift);
         expect(r.out).toHaveLength(1);
         expect(r.out[0]).toMatch(/^drift: prod: 1 to update, 1 to replace/);
     });
-    test("error: exit 2 with the CLI's error", () => {
-        const r = cli(["drift", "staging"], "error");
+    test("error: exit 2 with the CLI's error", async () => {
+        const r = await cli(["drift", "staging"], "error");
         expect(r.code).toBe(EXIT.error);
         expect(r.err.join("\n")).toContain("could not connect to the Docker daemon");
     });
-    test("checks with a read-only refreshed preview, never `pulumi refresh`", () => {
-        const r = cli(["drift", "dev"], "nochange");
+    test("checks with a read-only refreshed preview, never `pulumi refresh`", async () => {
+        const r = await cli(["drift", "dev"], "nochange");
         const commands = r.calls.map(([, args]) => args);
         expect(commands).toContain("preview --stack dev --refresh --json --non-interactive");
         expect(commands.some((c) => c.startsWith("refresh"))).toBe(false);
@@ -44,41 +49,120 @@ describe("npm run drift", () => {
 });
 
 describe("npm run preview / up", () => {
-    test("preview shows a diff with the policy pack; exit follows the CLI", () => {
-        const ok = cli(["preview", "dev"], "nochange");
+    test("preview shows a diff with the policy pack; exit follows the CLI", async () => {
+        const ok = await cli(["preview", "dev"], "nochange");
         expect(ok.code).toBe(EXIT.ok);
         expect(ok.calls.map(([, a]) => a)).toContain("preview --stack dev --diff --policy-pack policy");
-        expect(cli(["preview", "dev"], "error").code).toBe(EXIT.error);
+        expect((await cli(["preview", "dev"], "error")).code).toBe(EXIT.error);
     });
-    test("up passes extra arguments through", () => {
-        const r = cli(["up", "staging", "--yes"], "nochange");
+    test("up passes extra arguments through", async () => {
+        const r = await cli(["up", "staging", "--yes"], "nochange");
         expect(r.code).toBe(EXIT.ok);
         expect(r.calls.map(([, a]) => a)).toContain("up --stack staging --policy-pack policy --yes");
     });
-    test("a local file backend by default, a configured one when set", () => {
-        const local = cli(["preview", "dev"], "nochange");
+    test("a local file backend by default, a configured one when set", async () => {
+        const local = await cli(["preview", "dev"], "nochange");
         for (const [backend] of local.calls) expect(backend).toBe(`file://${path.join(ROOT, ".pulumi-state")}`);
-        const configured = cli(["preview", "dev"], "nochange", { PULUMI_BACKEND_URL: "s3://bucket/state" });
+        const configured = await cli(["preview", "dev"], "nochange", { PULUMI_BACKEND_URL: "s3://bucket/state" });
         for (const [backend] of configured.calls) expect(backend).toBe("s3://bucket/state");
     });
-    test("usage error without a stack", () => {
-        expect(cli(["drift"], "nochange").code).toBe(EXIT.error);
+    test("usage error without a stack", async () => {
+        expect((await cli(["drift"], "nochange")).code).toBe(EXIT.error);
     });
 });
 
-test("without the Pulumi CLI: a clear message saying what to install, exit 2", () => {
+test("without the Pulumi CLI: a clear message saying what to install, exit 2", async () => {
     const out: string[] = [];
-    const code = main(["drift", "dev"], { PATH: "/nonexistent" }, undefined, () => undefined, (m) => out.push(m));
+    const code = await main(["drift", "dev"], { PATH: "/nonexistent" }, undefined, () => undefined, (m) => out.push(m));
     expect(code).toBe(EXIT.error);
     expect(out).toEqual([INSTALL_HINT]);
 });
 
-test("end to end through npm: `npm run drift -- prod` exits 1 on drift", () => {
+test("end to end through npm: `npm run drift -- prod` exits 1 on drift", async () => {
     const r = spawnSync("npm", ["run", "--silent", "drift", "--", "prod"], {
         cwd: ROOT,
         encoding: "utf8",
-        env: { ...process.env, PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_PULUMI_SCENARIO: "change", PULUMI_BACKEND_URL: "file:///tmp/obs-test-state" },
+        env: { ...process.env, PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_PULUMI_SCENARIO: "change", PULUMI_BACKEND_URL: "file:///tmp/obs-test-state", PULUMI_CONFIG_PASSPHRASE: "test" },
     });
     expect(r.status).toBe(EXIT.drift);
     expect(r.stdout).toContain("drift: prod: 1 to update, 1 to replace");
+});
+
+describe("checks before Pulumi is called", () => {
+    const noPassphrase = { PULUMI_CONFIG_PASSPHRASE: undefined as unknown as string };
+
+    test("a local backend without PULUMI_CONFIG_PASSPHRASE: one line saying what to set, and no stack touched", async () => {
+        for (const command of ["up", "preview", "drift"]) {
+            const r = await cli([command, "dev"], "nochange", noPassphrase);
+            expect(r.code).toBe(EXIT.error);
+            expect(r.err).toHaveLength(1);
+            expect(r.err[0]).toMatch(/PULUMI_CONFIG_PASSPHRASE/);
+            expect(r.err[0]).not.toContain("\n");
+            expect(r.calls.map(([, a]) => a)).toEqual(["version"]);
+        }
+    });
+
+    test("a passphrase file, Pulumi Cloud or a KMS secrets provider need no passphrase", async () => {
+        expect((await cli(["up", "dev"], "nochange", { ...noPassphrase, PULUMI_CONFIG_PASSPHRASE_FILE: "/run/secrets/p" })).code).toBe(EXIT.ok);
+        expect((await cli(["up", "dev"], "nochange", { ...noPassphrase, PULUMI_BACKEND_URL: "https://api.pulumi.com" })).code).toBe(EXIT.ok);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "obs-project-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.kms.yaml"), "secretsprovider: awskms://alias/obs\nconfig: {}\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.pass.yaml"), "secretsprovider: passphrase\nconfig: {}\n");
+        expect(passphraseProblem("kms", { PULUMI_BACKEND_URL: "s3://b" }, dir)).toBeUndefined();
+        expect(passphraseProblem("pass", { PULUMI_BACKEND_URL: "s3://b" }, dir)).toMatch(/PULUMI_CONFIG_PASSPHRASE/);
+        expect(passphraseProblem("pass", { PULUMI_BACKEND_URL: "s3://b", PULUMI_CONFIG_PASSPHRASE: "" }, dir)).toBeUndefined();
+    });
+
+    test("up with no Docker engine at the stack's dockerHost: one line naming it, and no update started", async () => {
+        const r = await cli(["up", "dev"], "nochange", {}, false);
+        expect(r.code).toBe(EXIT.error);
+        // Pulumi.dev.yaml leaves dockerHost at the README's default.
+        expect(r.pinged).toEqual(["unix:///var/run/docker.sock"]);
+        expect(r.err).toHaveLength(1);
+        expect(r.err[0]).toMatch(/no Docker engine answers at unix:\/\/\/var\/run\/docker\.sock.*dockerHost/);
+        expect(r.calls.map(([, a]) => a).filter((a) => a.startsWith("up") || a.startsWith("stack"))).toEqual([]);
+    });
+
+    test("an engine that cannot be checked from here (ssh://) does not block; preview and drift do not ping", async () => {
+        expect((await cli(["up", "dev"], "nochange", {}, undefined)).code).toBe(EXIT.ok);
+        expect((await cli(["preview", "dev"], "nochange", {}, false)).pinged).toEqual([]);
+    });
+});
+
+describe("pingDocker against real sockets", () => {
+    const servers: http.Server[] = [];
+    afterAll(() => servers.forEach((s) => s.close()));
+    function serve(status: number, listen: (s: http.Server, done: () => void) => void): Promise<http.Server> {
+        const server = http.createServer((req, res) => {
+            res.statusCode = req.url === "/_ping" ? status : 404;
+            res.end("OK");
+        });
+        servers.push(server);
+        return new Promise((resolve) => listen(server, () => resolve(server)));
+    }
+
+    test("a unix socket that answers /_ping with 200 is an engine; a missing socket is not", async () => {
+        const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "obs-ping-")), "docker.sock");
+        await serve(200, (s, done) => s.listen(sock, done));
+        expect(await pingDocker(`unix://${sock}`)).toBe(true);
+        expect(await pingDocker(`unix://${sock}.missing`)).toBe(false);
+    });
+
+    test("tcp://: an answer is an engine (400 from a TLS port too), a closed port is not", async () => {
+        const ok = await serve(200, (s, done) => s.listen(0, "127.0.0.1", done));
+        const tls = await serve(400, (s, done) => s.listen(0, "127.0.0.1", done));
+        expect(await pingDocker(`tcp://127.0.0.1:${(ok.address() as AddressInfo).port}`)).toBe(true);
+        expect(await pingDocker(`tcp://127.0.0.1:${(tls.address() as AddressInfo).port}`)).toBe(true);
+        const closed = await serve(200, (s, done) => s.listen(0, "127.0.0.1", done));
+        const port = (closed.address() as AddressInfo).port;
+        await new Promise((r) => closed.close(r));
+        expect(await pingDocker(`tcp://127.0.0.1:${port}`)).toBe(false);
+    });
+
+    test("a unix socket that answers something else is not an engine; ssh:// cannot be checked", async () => {
+        const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "obs-ping-")), "other.sock");
+        await serve(500, (s, done) => s.listen(sock, done));
+        expect(await pingDocker(`unix://${sock}`)).toBe(false);
+        expect(await pingDocker("ssh://deploy@host")).toBeUndefined();
+    });
 });

@@ -44,6 +44,11 @@ describe("pull request workflow", () => {
         expect(doc.jobs.test.steps.map((s: any) => s.run).filter(Boolean)).toContain("npm test");
         expect(doc.jobs.preview.needs).toBe("test");
     });
+    test("tests on Node 22 and Node 24", () => {
+        const setup = doc.jobs.test.steps.find((s: any) => String(s.uses).startsWith("actions/setup-node@"));
+        expect(setup.with["node-version"]).toBe("${{ matrix.node }}");
+        expect(doc.jobs.test.strategy.matrix.node).toEqual([22, 24]);
+    });
     test("previews every stack with a diff commented on the PR", () => {
         expect(doc.jobs.preview.strategy.matrix.stack).toEqual(STACKS);
         const [step] = pulumiSteps(doc.jobs.preview);
@@ -104,6 +109,18 @@ test("e2e.yml: a throwaway local file backend in the workspace, pulumi up / smok
 });
 
 describe("every workflow", () => {
+    test.each(fs.readdirSync(DIR))("%s installs with `npm ci` (the lock file, exactly) on Node >= 22", (file) => {
+        const { doc } = load(file);
+        const steps = Object.values<any>(doc.jobs).flatMap((j) => j.steps);
+        const installs = steps.map((s: any) => s.run ?? "").filter((r: string) => /\bnpm (ci|install|i)\b/.test(r));
+        expect(installs.length).toBeGreaterThan(0);
+        for (const run of installs) expect(run).toMatch(/^npm ci\b/);
+        for (const setup of steps.filter((s: any) => String(s.uses).startsWith("actions/setup-node@"))) {
+            const version = String(setup.with["node-version"]);
+            if (version !== "${{ matrix.node }}") expect(Number(version)).toBeGreaterThanOrEqual(22);
+        }
+    });
+
     test.each(fs.readdirSync(DIR).filter((f) => f !== THROWAWAY))("%s: backend and secrets come from repository settings, never the file", (file) => {
         const { text, doc } = load(file);
         for (const job of Object.values<any>(doc.jobs)) {

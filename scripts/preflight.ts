@@ -1,0 +1,58 @@
+/**
+ * Checks made before Pulumi is called, so that a missing prerequisite is one line saying what to do
+ * instead of a stack trace halfway through an update.
+ */
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+import * as yaml from "js-yaml";
+
+/**
+ * A stack whose secrets Pulumi encrypts with a passphrase (the default on every self-managed backend:
+ * file://, s3://, gs://, azblob://) needs PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE;
+ * without them Pulumi stops and asks at a prompt, or fails in CI.
+ */
+export function passphraseProblem(stack: string, env: NodeJS.ProcessEnv, projectDir: string): string | undefined {
+    const backend = env.PULUMI_BACKEND_URL ?? "";
+    if (/^https?:\/\//.test(backend)) return undefined; // Pulumi Cloud (or a self-hosted service) keeps the keys
+    if (env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE !== undefined) return undefined;
+    const provider = secretsProvider(path.join(projectDir, `Pulumi.${stack}.yaml`));
+    if (provider && !provider.startsWith("passphrase")) return undefined; // awskms://, gcpkms://, azurekeyvault://, hashivault://
+    return (
+        `error: stack ${stack} encrypts its secrets with a passphrase and PULUMI_CONFIG_PASSPHRASE is not set: ` +
+        "`export PULUMI_CONFIG_PASSPHRASE=<passphrase>` (the same one every time for this stack), then run this again"
+    );
+}
+
+function secretsProvider(stackFile: string): string | undefined {
+    if (!fs.existsSync(stackFile)) return undefined;
+    const doc = yaml.load(fs.readFileSync(stackFile, "utf8")) as { secretsprovider?: unknown } | undefined;
+    return typeof doc?.secretsprovider === "string" ? doc.secretsprovider : undefined;
+}
+
+/** Whether a Docker engine answers its `/_ping` endpoint; undefined when it cannot be checked from here (ssh://). */
+export function pingDocker(dockerHost: string, timeoutMs = 3000): Promise<boolean | undefined> {
+    let target: http.RequestOptions;
+    if (dockerHost.startsWith("unix://")) target = { socketPath: dockerHost.slice("unix://".length) };
+    else if (dockerHost.startsWith("tcp://")) {
+        const url = new URL(`http://${dockerHost.slice("tcp://".length)}`);
+        target = { host: url.hostname, port: Number(url.port) };
+    } else return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+        const req = http.get({ ...target, path: "/_ping", timeout: timeoutMs }, (res) => {
+            res.resume();
+            // An engine that speaks TLS answers plain HTTP with 400: it is there all the same.
+            resolve(res.statusCode === 200 || (dockerHost.startsWith("tcp://") && res.statusCode === 400));
+        });
+        req.on("timeout", () => req.destroy(new Error("timeout")));
+        req.on("error", () => resolve(false));
+    });
+}
+
+export function engineProblem(stack: string, dockerHost: string, reachable: boolean | undefined): string | undefined {
+    if (reachable !== false) return undefined;
+    return (
+        `error: no Docker engine answers at ${dockerHost} (stack ${stack}'s dockerHost): start Docker there, ` +
+        `or set the engine with \`pulumi config set dockerHost <unix://…|tcp://…|ssh://…> --stack ${stack}\``
+    );
+}

@@ -1,0 +1,54 @@
+import { DEFAULT_DOCKER_HOST, DEFAULT_RETAIN_VOLUMES } from "./defaults";
+
+/**
+ * What Pulumi.yaml's `config:` block declares, generated from here (`npm run declare-config`) and checked
+ * against the settings parser by tests/settings/declarations.test.ts.
+ *
+ * Pulumi's project config can declare only `string`, `integer`, `boolean` and `array` (of those) keys, and a
+ * declared key without a `default` becomes required for every stack (pulumi/pulumi
+ * sdk/go/common/workspace/project.json `simpleConfigType`; ValidateStackConfigAndApplyProjectConfig: "Stack
+ * 'dev' is missing configuration value"). So only keys with a fixed default of such a type are declared; every
+ * other key is listed in NOT_DECLARED with the reason, and the settings parser stays the one validator.
+ */
+export interface Declaration {
+    readonly type: "string" | "integer" | "boolean";
+    readonly default: string | number | boolean;
+    readonly description: string;
+}
+
+export const DECLARED: Readonly<Record<string, Declaration>> = {
+    dockerHost: {
+        type: "string",
+        default: DEFAULT_DOCKER_HOST,
+        description: "Docker engine the stack runs on: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port].",
+    },
+    retainVolumes: {
+        type: "boolean",
+        default: DEFAULT_RETAIN_VOLUMES,
+        description: "Keep the data volumes (Loki, Prometheus, Grafana) when the stack is destroyed.",
+    },
+};
+
+const OBJECT = "a YAML mapping: Pulumi project config has no object type";
+const STACK_DEFAULT = "its default depends on the stack name; a declaration without a default would make it required";
+const OPTIONAL = "optional without a default; a declaration without a default would make it required";
+
+export const NOT_DECLARED: Readonly<Record<string, string>> = {
+    environment: STACK_DEFAULT,
+    namePrefix: STACK_DEFAULT,
+    applicationLabel: OPTIONAL,
+    grafanaAdminPassword: `a secret, ${OPTIONAL} (generated when absent)`,
+    grafanaAuth: `a secret, ${OPTIONAL}`,
+    contactPointUrl: `a secret, ${OPTIONAL}`,
+    applications: "a list whose entries may be mappings: array items can only be string, integer or boolean",
+    images: OBJECT,
+    resources: OBJECT,
+    publish: OBJECT,
+    logRotation: OBJECT,
+    loki: OBJECT,
+    prometheus: OBJECT,
+    alerts: OBJECT,
+    falco: OBJECT,
+    grafana: OBJECT,
+    demo: OBJECT,
+};
