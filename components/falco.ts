@@ -48,7 +48,7 @@ export class Falco extends pulumi.ComponentResource {
                 // curl: the Wolfi-based image installs curl and has no wget (IMAGE_FACTS.falco).
                 healthcheck: {
                     test: [IMAGE_FACTS.falco.healthcheckTool, "-fsS", "-o", "/dev/null", `http://127.0.0.1:${SERVICE_PORTS.falcoWeb}/healthz`],
-                    startPeriod: "60s",
+                    startPeriodSeconds: 60,
                 },
             },
             { parent: this },

@@ -58,7 +58,7 @@ export class Grafana extends pulumi.ComponentResource {
                 // curl is installed explicitly by the image's Dockerfile (IMAGE_FACTS.grafana).
                 healthcheck: {
                     test: [IMAGE_FACTS.grafana.healthcheckTool, "-fsS", "-o", "/dev/null", `http://127.0.0.1:${SERVICE_PORTS.grafana}/api/health`],
-                    startPeriod: "30s",
+                    startPeriodSeconds: 30,
                 },
                 // Dashboards, datasources and alert rules are created through its API as soon as it is up.
                 waitForHealthy: true,

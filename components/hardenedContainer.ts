@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LABELS, containerName, stackLabels } from "../configs/labels";
 import { CONFIG_DIR } from "../configs/paths";
 import { ConfigFile, ConfigSeed } from "./configSeed";
+import { dockerCpus, dockerSecurityOpts, goDuration } from "../configs/dockerForms";
 import { ResourceLimits, Settings } from "../settings/types";
 
 /** What every service component takes: the settings and the network it joins. */
@@ -33,7 +34,7 @@ export interface HardenedContainerArgs {
     readonly hostMounts?: ReadonlyArray<{ readonly hostPath: string; readonly path: string; readonly readOnly?: boolean }>;
     /** Host port → container port, bound to the configured publish address. */
     readonly publish?: { readonly hostPort: number; readonly containerPort: number };
-    readonly healthcheck: { readonly test: string[]; readonly startPeriod?: string };
+    readonly healthcheck: { readonly test: string[]; readonly startPeriodSeconds?: number };
     /** Block `pulumi up` until the container is healthy (set where something depends on readiness). */
     readonly waitForHealthy?: boolean;
     /** Linux capabilities the service needs; everything else is dropped. */
@@ -103,20 +104,21 @@ export class HardenedContainer extends pulumi.ComponentResource {
                     ? [{ internal: args.publish.containerPort, external: args.publish.hostPort, ip: settings.publish.address, protocol: "tcp" }]
                     : [],
                 mounts,
+                // Durations in Go's spelling, as the provider reads them back (configs/dockerForms.ts).
                 healthcheck: {
                     tests: ["CMD", ...args.healthcheck.test],
-                    interval: "15s",
-                    timeout: "5s",
+                    interval: goDuration(15),
+                    timeout: goDuration(5),
                     retries: 5,
-                    startPeriod: args.healthcheck.startPeriod ?? "20s",
+                    startPeriod: goDuration(args.healthcheck.startPeriodSeconds ?? 20),
                 },
                 wait: args.waitForHealthy ?? false,
                 waitTimeout: 180,
                 memory: args.limits.memoryMb,
                 // No swap beyond the memory limit: an over-budget service is visible, not slow.
                 memorySwap: args.limits.memoryMb,
-                cpus: String(args.limits.cpus),
-                securityOpts: ["no-new-privileges:true"],
+                cpus: dockerCpus(args.limits.cpus),
+                securityOpts: dockerSecurityOpts(["no-new-privileges:true"], args.privileged ?? false, args.pidMode),
                 capabilities: { drops: ["ALL"], adds: args.capAdd ?? [] },
                 privileged: args.privileged ?? false,
                 readOnly: !(args.writableRootFs ?? false),

@@ -33,7 +33,7 @@ export class Loki extends pulumi.ComponentResource {
                 volumes: [{ volume: data, path: LOKI_DATA_DIR }],
                 publish: hostPort ? { hostPort, containerPort: SERVICE_PORTS.loki } : undefined,
                 // Distroless: no shell, no wget; the binary checks its own readiness (IMAGE_FACTS.loki).
-                healthcheck: { test: ["/usr/bin/loki", "-health", `-config.file=${CONFIG_DIR}/loki.yaml`], startPeriod: "30s" },
+                healthcheck: { test: ["/usr/bin/loki", "-health", `-config.file=${CONFIG_DIR}/loki.yaml`], startPeriodSeconds: 30 },
                 // The collector, Grafana and Prometheus all depend on Loki being ready.
                 waitForHealthy: true,
             },

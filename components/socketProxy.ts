@@ -35,7 +35,7 @@ export class SocketProxy extends pulumi.ComponentResource {
                 // The entrypoint renders /tmp/haproxy.cfg; HAProxy writes its pidfile to /run.
                 tmpfs: { "/run": "rw,noexec,nosuid,size=1m" },
                 user: IMAGE_FACTS.socketProxy.user,
-                healthcheck: { test: [IMAGE_FACTS.socketProxy.healthcheckTool, "-q", "-O", "/dev/null", `http://127.0.0.1:${port}/_ping`], startPeriod: "10s" },
+                healthcheck: { test: [IMAGE_FACTS.socketProxy.healthcheckTool, "-q", "-O", "/dev/null", `http://127.0.0.1:${port}/_ping`], startPeriodSeconds: 10 },
                 // The collector discovers containers as soon as it starts.
                 waitForHealthy: true,
             },

@@ -4,6 +4,7 @@ import { Fields } from "./fields";
 import { isPinnedImage } from "./images";
 import { APPLICATION_KINDS, Application, ApplicationKind, ContactPointSettings, PUBLISHABLE, Publishable, SERVICES, Service, Settings } from "./types";
 import { parsePrometheusSize } from "./units";
+import { cpusRoundTrip, dockerCpus } from "../configs/dockerForms";
 
 export const NAMESPACE = "observability";
 
@@ -131,10 +132,12 @@ function parseResources(f: Fields): Record<Service, { memoryMb: number; cpus: nu
     const out = {} as Record<Service, { memoryMb: number; cpus: number }>;
     for (const service of SERVICES) {
         const s = f.object(service);
-        out[service] = {
-            memoryMb: s.memoryMb("memory", DEFAULT_RESOURCES[service].memoryMb, MIN_MEMORY_MB[service]),
-            cpus: s.number("cpus", DEFAULT_RESOURCES[service].cpus, 0.01, 64),
-        };
+        const cpus = s.number("cpus", DEFAULT_RESOURCES[service].cpus, 0.01, 64);
+        if (!cpusRoundTrip(cpus)) {
+            // The provider would read it back in another form and replace the container on every refresh.
+            throw new SettingsError(s.key("cpus"), cpus, `reads back from Docker as ${dockerCpus(cpus)}: use a value Docker keeps as written, e.g. 0.1, 0.25, 0.5, 1 or 1.5`);
+        }
+        out[service] = { memoryMb: s.memoryMb("memory", DEFAULT_RESOURCES[service].memoryMb, MIN_MEMORY_MB[service]), cpus };
         s.rejectUnknown();
     }
     f.rejectUnknown();

@@ -19,11 +19,22 @@ export function runsAs(c: Registered): string {
     return reveal(c.inputs.user) ?? IMAGE_FACTS[serviceKey(label(c, "observability.component") as string)].user;
 }
 
-const durationNs = (d: string | undefined) => {
-    if (!d) return undefined;
-    const m = /^(\d+)(ms|s|m|h)$/.exec(d);
-    if (!m) throw new Error(`unparsed duration ${d}`);
-    return Number(m[1]) * { ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 }[m[2] as "ms" | "s" | "m" | "h"];
+/** Go's time.ParseDuration, as the provider applies it to healthcheck durations ("1m0s", "15s", "500ms"). */
+export const durationNs = (d: string | undefined) => {
+    if (d === undefined) return undefined;
+    const units: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+    if (d === "0") return 0;
+    const parts = [...d.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join("") !== d) throw new Error(`not a Go duration: ${d}`);
+    return parts.reduce((sum, p) => sum + Math.round(Number(p[1]) * units[p[2]]), 0);
+};
+
+/** Docker's ParseCPUs (docker/cli opts/opts.go): the decimal read exactly, in nano-CPUs; "10." is 10. */
+export const nanoCpus = (text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const m = /^(\d*)(?:\.(\d{0,9}))?$/.exec(text);
+    if (!m) throw new Error(`cpus ${text} is too precise or not a number`);
+    return Number(m[1] || "0") * 1e9 + Number((m[2] ?? "").padEnd(9, "0"));
 };
 
 /**
@@ -63,7 +74,7 @@ export function createRequest(c: Registered, image: string, hostLacks: readonly 
             PortBindings: Object.fromEntries(ports.map((p) => [`${p.internal}/${p.protocol}`, [{ HostIp: p.ip, HostPort: String(p.external) }]])),
             Memory: i.memory ? i.memory * 1024 * 1024 : undefined,
             MemorySwap: i.memorySwap ? i.memorySwap * 1024 * 1024 : undefined,
-            NanoCpus: i.cpus ? Math.round(Number(i.cpus) * 1e9) : undefined,
+            NanoCpus: nanoCpus(i.cpus),
             RestartPolicy: { Name: i.restart ?? "no" },
             LogConfig: i.logDriver ? { Type: i.logDriver, Config: i.logOpts ?? {} } : undefined,
             NetworkMode: i.networkMode ?? networks[0]?.name,
@@ -100,7 +111,13 @@ export async function deployContainer(docker: Docker, c: Registered, images: Rec
 }
 
 /** Every network, volume and container the program registered, on the real engine, in registration order. */
-export async function deploy(docker: Docker, run: ProgramRun, images: Record<Service, string>, hostLacks: readonly string[] = []): Promise<Deployed> {
+export async function deploy(
+    docker: Docker,
+    run: ProgramRun,
+    images: Record<Service, string>,
+    hostLacks: readonly string[] = [],
+    only: (c: Registered) => boolean = () => true,
+): Promise<Deployed> {
     for (const n of byType(run, "docker:index/network:Network")) {
         const i = reveal(n.inputs);
         await docker.createNetwork({ Name: i.name, Driver: i.driver, Attachable: i.attachable, Labels: labels(i.labels) });
@@ -110,7 +127,7 @@ export async function deploy(docker: Docker, run: ProgramRun, images: Record<Ser
         await docker.createVolume({ Name: i.name, Labels: labels(i.labels) });
     }
     const ids = new Map<string, string>();
-    for (const c of byType(run, CONTAINER)) ids.set(c.name, await deployContainer(docker, c, images, hostLacks));
+    for (const c of byType(run, CONTAINER).filter(only)) ids.set(c.name, await deployContainer(docker, c, images, hostLacks));
     return { ids };
 }
 

@@ -117,7 +117,7 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         const loki = () => container(program.run(), "loki");
         test("limits from settings, image from settings", () => {
             expect(loki().inputs.memory).toBe(settings.resources.loki.memoryMb);
-            expect(loki().inputs.cpus).toBe(String(settings.resources.loki.cpus));
+            expect(Number(loki().inputs.cpus)).toBe(settings.resources.loki.cpus);
             expect(image(program.run(), "loki")).toBe(settings.images.loki);
         });
         test("data on a named volume at /loki, read-only root, image user", () => {

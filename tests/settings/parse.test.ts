@@ -89,6 +89,7 @@ const BAD: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["Docker host with unknown scheme", { dockerHost: "http://host:2375" }, "observability:dockerHost", /tcp:\/\/host:port/],
     ["burst below rate", { loki: { ingestionRateMb: 8, ingestionBurstSizeMb: 4 } }, "observability:loki.ingestionBurstSizeMb", /at least ingestionRateMb/],
     ["cpus not a number", { resources: { loki: { cpus: "half" } } }, "observability:resources.loki.cpus", /number from/],
+    ["cpus Docker reads back otherwise", { resources: { promtail: { cpus: 0.05 } } }, "observability:resources.promtail.cpus", /reads back from Docker as 0\.1/],
     ["unknown application kind", { applications: [{ name: "db", kind: "mysql" }] }, "observability:applications[0].kind", /python, postgres, other/],
     ["own Grafana unpublished", { publish: { grafana: false } }, "observability:publish.grafana", /must be published/],
     ["malformed label", { applicationLabel: "logging" }, "observability:applicationLabel", /key=value/],

@@ -104,6 +104,13 @@ test("e2e.yml: a throwaway local file backend in the workspace, pulumi up / smok
     const at = (re: RegExp) => runs.findIndex((r) => re.test(r));
     expect(at(/npm run up -- dev/)).toBeGreaterThan(-1);
     expect(at(/npm run smoke -- dev/)).toBeGreaterThan(at(/npm run up -- dev/));
+    // Drift: a refreshed preview expecting no change after the first up, and again after a second up that must change nothing.
+    const drift = runs.map((r, i) => (/preview --stack dev --refresh --expect-no-changes/.test(r) ? i : -1)).filter((i) => i >= 0);
+    expect(drift.length).toBeGreaterThanOrEqual(2);
+    expect(drift[0]).toBeGreaterThan(at(/npm run up -- dev/));
+    const secondUp = runs.findIndex((r) => /npm run up -- dev .*--expect-no-changes/.test(r));
+    expect(secondUp).toBeGreaterThan(drift[0]);
+    expect(drift[drift.length - 1]).toBeGreaterThanOrEqual(secondUp);
     const destroy = job.steps.find((s: any) => /pulumi destroy/.test(s.run ?? ""));
     expect(destroy.if).toBe("always()");
 });
