@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CONFIG_DIR } from "../configs/paths";
+import { START_SCRIPT, grafanaEnvironment, renderGrafanaStart } from "../configs/grafana/server";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { IMAGE_FACTS } from "../settings/imageFacts";
 import { HardenedContainer, ServiceArgs, dataVolume } from "./hardenedContainer";
@@ -11,6 +11,8 @@ const GRAFANA_UID = IMAGE_FACTS.grafana.user.split(":")[0];
 export interface GrafanaArgs extends ServiceArgs {
     /** Admin password from stack configuration; generated when absent. */
     readonly adminPassword?: pulumi.Output<string>;
+    /** Password at the mail relay, for settings.grafana.smtp.user. */
+    readonly smtpPassword?: pulumi.Output<string>;
 }
 
 /** The stack's own Grafana: no anonymous access, no sign-up, admin password only ever a secret. */
@@ -41,18 +43,14 @@ export class Grafana extends pulumi.ComponentResource {
                 image: settings.images.grafana,
                 limits: settings.resources.grafana,
                 networkName: args.networkName,
-                // A file, not an environment variable: `docker inspect` shows environment variables in clear.
-                configFiles: [{ name: "admin_password", content: password, owner: GRAFANA_UID, permissions: "0400", secret: true }],
-                envs: [
-                    `GF_SECURITY_ADMIN_USER=${settings.grafana.adminUser}`,
-                    `GF_SECURITY_ADMIN_PASSWORD__FILE=${CONFIG_DIR}/admin_password`,
-                    "GF_AUTH_ANONYMOUS_ENABLED=false",
-                    "GF_USERS_ALLOW_SIGN_UP=false",
-                    "GF_AUTH_DISABLE_LOGIN_FORM=false",
-                    "GF_ANALYTICS_REPORTING_ENABLED=false",
-                    "GF_ANALYTICS_CHECK_FOR_UPDATES=false",
-                    "GF_LOG_MODE=console",
+                // Files, not environment variables: `docker inspect` shows environment variables in clear.
+                configFiles: [
+                    { name: "admin_password", content: password, owner: GRAFANA_UID, permissions: "0400", secret: true },
+                    ...(args.smtpPassword ? [{ name: "smtp_password", content: args.smtpPassword, owner: GRAFANA_UID, permissions: "0400", secret: true }] : []),
+                    { name: "start.sh", content: renderGrafanaStart(), owner: GRAFANA_UID, permissions: "0500" },
                 ],
+                entrypoint: ["/bin/sh", START_SCRIPT],
+                envs: grafanaEnvironment(settings),
                 volumes: [{ volume: data, path: "/var/lib/grafana" }],
                 publish: { hostPort, containerPort: SERVICE_PORTS.grafana },
                 // curl is installed explicitly by the image's Dockerfile (IMAGE_FACTS.grafana).

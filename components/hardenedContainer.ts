@@ -25,6 +25,8 @@ export interface HardenedContainerArgs {
     /** The stack's private network. */
     readonly networkName: pulumi.Input<string>;
     readonly command?: string[];
+    /** Replaces the image's entrypoint (Grafana's start script). */
+    readonly entrypoint?: string[];
     readonly envs?: pulumi.Input<pulumi.Input<string>[]>;
     /** Configuration files: seeded into a volume mounted read-only at CONFIG_DIR (see ConfigSeed). */
     readonly configFiles?: readonly ConfigFile[];
@@ -88,6 +90,7 @@ export class HardenedContainer extends pulumi.ComponentResource {
                 // The image ID, not the tag: a tag string makes Pulumi see a change on every `up`.
                 image: image.imageId,
                 command: args.command,
+                entrypoints: args.entrypoint,
                 envs: args.envs,
                 restart: "unless-stopped",
                 logDriver: "json-file",

@@ -58,7 +58,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
             new Falco(`${name}-falco`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [promtail] });
         }
         const grafana = settings.grafana.externalUrl
-            ? this.externalGrafana(name, args, loki, prometheus)
+            ? this.externalGrafana(name, args)
             : this.ownGrafana(name, args, network.name, childOpts, loki, prometheus);
         if (settings.demo.enabled) {
             new DemoWorkload(`${name}-demo`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [promtail] });
@@ -92,7 +92,11 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         prometheus: Prometheus,
     ): GrafanaEndpoint {
         const { settings, secrets } = args;
-        const own = new Grafana(`${name}-grafana`, { settings, networkName, adminPassword: secrets.grafanaAdminPassword }, { ...childOpts, dependsOn: [loki, prometheus] });
+        const own = new Grafana(
+            `${name}-grafana`,
+            { settings, networkName, adminPassword: secrets.grafanaAdminPassword, smtpPassword: secrets.smtpPassword },
+            { ...childOpts, dependsOn: [loki, prometheus] },
+        );
         new GrafanaContent(
             `${name}-content`,
             {
@@ -110,7 +114,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     }
 
     /** An existing Grafana (or Grafana Cloud) gets the same content; no container. */
-    private externalGrafana(name: string, args: ObservabilityStackArgs, loki: Loki, prometheus: Prometheus): GrafanaEndpoint {
+    private externalGrafana(name: string, args: ObservabilityStackArgs): GrafanaEndpoint {
         const { settings, secrets } = args;
         const url = settings.grafana.externalUrl as string;
         new GrafanaContent(
@@ -119,8 +123,9 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 settings,
                 url,
                 auth: secrets.grafanaAuth as pulumi.Output<string>,
-                lokiUrl: loki.url,
-                prometheusUrl: prometheus.url,
+                // As that Grafana reaches them: the private network's names mean nothing there (required by settings/).
+                lokiUrl: settings.grafana.lokiUrl as string,
+                prometheusUrl: settings.grafana.prometheusUrl as string,
                 contactPointUrl: secrets.contactPointUrl,
             },
             { parent: this },

@@ -1,6 +1,7 @@
 import { Settings } from "../settings/types";
 import { renderAlertRules } from "./alertRules";
 import { renderFalcoConfig, renderFalcoRules } from "./falco";
+import { renderGrafanaStart } from "./grafana/server";
 import { renderLokiConfig } from "./loki";
 import { renderPrometheusConfig } from "./prometheus";
 import { renderPromtailConfig } from "./promtail";
@@ -12,6 +13,8 @@ export function renderAll(settings: Settings): Record<string, string> {
         "promtail/promtail.yaml": renderPromtailConfig(settings),
         "prometheus/prometheus.yml": renderPrometheusConfig(settings),
         "prometheus/alerts.yml": renderAlertRules(settings),
+        // Secrets (the admin and SMTP passwords) are never rendered.
+        ...(settings.grafana.externalUrl ? {} : { "grafana/start.sh": renderGrafanaStart() }),
         ...(settings.falco.enabled
             ? { "falco/falco.yaml": renderFalcoConfig(), "falco/stack_rules.yaml": renderFalcoRules(settings) }
             : {}),

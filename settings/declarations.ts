@@ -40,6 +40,7 @@ export const NOT_DECLARED: Readonly<Record<string, string>> = {
     grafanaAdminPassword: `a secret, ${OPTIONAL} (generated when absent)`,
     grafanaAuth: `a secret, ${OPTIONAL}`,
     contactPointUrl: `a secret, ${OPTIONAL}`,
+    smtpPassword: `a secret, ${OPTIONAL}`,
     applications: "a list whose entries may be mappings: array items can only be string, integer or boolean",
     images: OBJECT,
     resources: OBJECT,

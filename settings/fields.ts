@@ -46,6 +46,12 @@ export class Fields {
         return v;
     }
 
+    /** A string that must be present. */
+    required(name: string, pattern: RegExp, allowed: string): string {
+        if (this.raw(name) === undefined) throw new SettingsError(this.key(name), undefined, `is required: ${allowed}`);
+        return this.string(name, "", pattern, allowed);
+    }
+
     boolean(name: string, fallback: boolean): boolean {
         const v = this.raw(name);
         if (v === undefined) return fallback;

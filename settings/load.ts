@@ -11,6 +11,8 @@ export interface Secrets {
     readonly grafanaAuth?: pulumi.Output<string>;
     /** Webhook or Slack URL of the alert contact point. */
     readonly contactPointUrl?: pulumi.Output<string>;
+    /** Password of grafana.smtp.user at the mail relay. */
+    readonly smtpPassword?: pulumi.Output<string>;
 }
 
 /** Stack configuration as the engine hands it over: JSON text for structured values. */
@@ -48,6 +50,9 @@ export function requireSecrets(settings: Settings, secrets: Secrets): void {
     const kind = settings.grafana.contactPoint.kind;
     if ((kind === "webhook" || kind === "slack") && !secrets.contactPointUrl) {
         throw new SettingsError(`${NAMESPACE}:contactPointUrl`, undefined, `is required for a ${kind} contact point; set it with \`pulumi config set --secret contactPointUrl <url>\``);
+    }
+    if (settings.grafana.smtp?.user && !secrets.smtpPassword) {
+        throw new SettingsError(`${NAMESPACE}:smtpPassword`, undefined, "is required with grafana.smtp.user; set it with `pulumi config set --secret smtpPassword <password>`");
     }
     if (settings.grafana.externalUrl && !secrets.grafanaAuth) {
         throw new SettingsError(`${NAMESPACE}:grafanaAuth`, undefined, "is required to manage an external Grafana; set it with `pulumi config set --secret grafanaAuth <user:password or token>`");

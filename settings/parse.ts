@@ -2,7 +2,7 @@ import { DEFAULT_DOCKER_HOST, DEFAULT_IMAGES, DEFAULT_RETAIN_VOLUMES, DEFAULT_PO
 import { SettingsError } from "./errors";
 import { Fields } from "./fields";
 import { isPinnedImage } from "./images";
-import { APPLICATION_KINDS, Application, ApplicationKind, ContactPointSettings, PUBLISHABLE, Publishable, SERVICES, Service, Settings } from "./types";
+import { APPLICATION_KINDS, Application, ApplicationKind, ContactPointSettings, PUBLISHABLE, Publishable, SERVICES, Service, Settings, SmtpSettings } from "./types";
 import { parsePrometheusSize } from "./units";
 import { cpusRoundTrip, dockerCpus } from "../configs/dockerForms";
 
@@ -14,6 +14,13 @@ const HOST_PORT = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*:\d{1,5}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const KIND = new RegExp(`^(${APPLICATION_KINDS.join("|")})$`);
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const URL_PATTERN = /^https?:\/\/[^\s/]+(\/[^\s]*)?$/;
+/**
+ * Longest Grafana UID suffix the program derives from the prefix ("-application-logs", a dashboard): a
+ * prefix of this length still gives UIDs of at most 40 characters. tests/settings/parse.test.ts checks
+ * every derived UID for the longest prefix.
+ */
+const MAX_PREFIX = 40 - "-application-logs".length;
 /**
  * Turns the raw stack configuration (key without namespace -> value, objects already parsed)
  * into validated settings with every default applied. Throws SettingsError on the first bad value.
@@ -21,7 +28,12 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 export function parseSettings(stack: string, raw: Record<string, unknown>): Settings {
     const root = new Fields(NAMESPACE, raw, ":");
     const environment = root.string("environment", stack, NAME, "expected a name of letters, digits, '.', '_' or '-'");
-    const namePrefix = root.string("namePrefix", `obs-${stack}`, /^[a-z0-9][a-z0-9_.-]{0,40}$/, "expected 1-41 lowercase letters, digits, '.', '_' or '-'");
+    const namePrefix = root.string(
+        "namePrefix",
+        `obs-${stack}`,
+        new RegExp(`^[a-z0-9][a-z0-9_-]{0,${MAX_PREFIX - 1}}$`),
+        `expected 1-${MAX_PREFIX} lowercase letters, digits, '_' or '-': it starts every Grafana UID (at most 40 characters of [A-Za-z0-9_-])`,
+    );
     const dockerHost = root.string("dockerHost", DEFAULT_DOCKER_HOST);
     checkDockerHost(root.key("dockerHost"), dockerHost);
 
@@ -69,6 +81,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
         lokiErrorRatio: alertFields.number("lokiErrorRatio", 0.05, 0.0001, 1),
         downFor: alertFields.duration("downFor", "2m"),
         logErrorsPerMinute: alertFields.number("logErrorsPerMinute", 10, 1, 1e9),
+        logErrorsFor: alertFields.duration("logErrorsFor", "2m"),
         tracebacksPer5m: alertFields.number("tracebacksPer5m", 5, 1, 1e9),
     };
     alertFields.rejectUnknown();
@@ -99,7 +112,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
 }
 
 /** Keys whose values must be Pulumi secrets; read by the loader, never placed in Settings. */
-export const SECRET_KEYS = ["grafanaAdminPassword", "grafanaAuth", "contactPointUrl"] as const;
+export const SECRET_KEYS = ["grafanaAdminPassword", "grafanaAuth", "contactPointUrl", "smtpPassword"] as const;
 
 function checkDockerHost(key: string, value: string): void {
     const ok =
@@ -206,16 +219,50 @@ function optionalSize(f: Fields, name: string): string | undefined {
 }
 
 function parseGrafana(f: Fields): Settings["grafana"] {
-    const externalUrl = f.string("externalUrl", undefined, /^https?:\/\/[^\s/]+(\/[^\s]*)?$/, "expected an http(s):// URL");
+    const externalUrl = f.string("externalUrl", undefined, URL_PATTERN, "expected an http(s):// URL");
+    const lokiUrl = f.string("lokiUrl", undefined, URL_PATTERN, "expected an http(s):// URL");
+    const prometheusUrl = f.string("prometheusUrl", undefined, URL_PATTERN, "expected an http(s):// URL");
     const adminUser = f.string("adminUser", "admin", NAME, "expected a user name");
     const cp = f.object("contactPoint");
-    const kind = cp.string("kind", "email", /^(email|webhook|slack)$/, "expected email, webhook or slack");
+    const kind = cp.string("kind", "none", /^(email|webhook|slack|none)$/, "expected email, webhook, slack or none");
     const rawAddresses = cp.raw("addresses") ?? ["alerts@example.com"];
     if (!Array.isArray(rawAddresses) || rawAddresses.length === 0 || !rawAddresses.every((a) => typeof a === "string" && EMAIL.test(a))) {
         throw new SettingsError(cp.key("addresses"), rawAddresses, "expected a non-empty list of email addresses");
     }
     cp.rejectUnknown();
+    const smtp = parseSmtp(f);
     f.rejectUnknown();
+
+    if (externalUrl) {
+        // Names on the stack's private network (loki:3100) mean nothing to a Grafana elsewhere.
+        for (const [key, url] of [["lokiUrl", lokiUrl], ["prometheusUrl", prometheusUrl]] as const) {
+            if (!url) throw new SettingsError(f.key(key), url, "is required with grafana.externalUrl: the URL at which that Grafana reaches this stack's service (publish it, behind TLS)");
+        }
+        if (smtp) throw new SettingsError(f.key("smtp"), smtp, "applies to the stack's own Grafana only; an external Grafana sends mail with its own SMTP settings");
+    } else {
+        for (const [key, url] of [["lokiUrl", lokiUrl], ["prometheusUrl", prometheusUrl]] as const) {
+            if (url) throw new SettingsError(f.key(key), url, "applies to an external Grafana only (grafana.externalUrl); the stack's own Grafana uses the private network");
+        }
+        if (kind === "email" && !smtp) {
+            throw new SettingsError(
+                f.key("smtp"),
+                undefined,
+                "is required for an email contact point: set grafana.smtp.host (host:port) and grafana.smtp.from, or choose contactPoint.kind webhook, slack or none",
+            );
+        }
+    }
     const contactPoint: ContactPointSettings = { kind: kind as ContactPointSettings["kind"], addresses: rawAddresses as string[] };
-    return { externalUrl, adminUser, contactPoint };
+    return { externalUrl, lokiUrl, prometheusUrl, adminUser, contactPoint, smtp };
+}
+
+function parseSmtp(grafana: Fields): SmtpSettings | undefined {
+    if (grafana.raw("smtp") === undefined) return undefined;
+    const f = grafana.object("smtp");
+    const smtp: SmtpSettings = {
+        host: f.required("host", HOST_PORT, "expected host:port of the mail relay, e.g. smtp.example.com:587"),
+        from: f.required("from", EMAIL, "expected the sender's email address"),
+        user: f.string("user", undefined),
+    };
+    f.rejectUnknown();
+    return smtp;
 }

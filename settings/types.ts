@@ -33,9 +33,19 @@ export interface Application {
 
 /** Where log-based Grafana alerts are sent. Secrets (URLs, tokens) come from `Secrets`, not from here. */
 export interface ContactPointSettings {
-    readonly kind: "email" | "webhook" | "slack";
+    /** "none": alerts show in Grafana's alerting pages only; nothing is sent. */
+    readonly kind: "email" | "webhook" | "slack" | "none";
     /** Email addresses, for kind "email". */
     readonly addresses: readonly string[];
+}
+
+export interface SmtpSettings {
+    /** "host:port" of the mail relay. */
+    readonly host: string;
+    /** Sender address of alert mail. */
+    readonly from: string;
+    /** Login, when the relay needs one (then the smtpPassword secret is required). */
+    readonly user?: string;
 }
 
 export interface Settings {
@@ -79,6 +89,8 @@ export interface Settings {
         readonly downFor: Duration;
         /** Grafana alert: log lines matching error patterns per minute per container. */
         readonly logErrorsPerMinute: number;
+        /** How long the error rate must stay above that before the alert fires. */
+        readonly logErrorsFor: Duration;
         /** Grafana alert: Python tracebacks per 5 minutes per container. */
         readonly tracebacksPer5m: number;
     };
@@ -86,8 +98,13 @@ export interface Settings {
     readonly grafana: {
         /** URL of an existing Grafana to manage instead of running one; absent means the stack runs its own. */
         readonly externalUrl?: string;
+        /** Loki and Prometheus as an external Grafana reaches them (required with externalUrl). */
+        readonly lokiUrl?: string;
+        readonly prometheusUrl?: string;
         readonly adminUser: string;
         readonly contactPoint: ContactPointSettings;
+        /** Outgoing mail of the stack's own Grafana; required for an email contact point. Password: the smtpPassword secret. */
+        readonly smtp?: SmtpSettings;
     };
     readonly demo: { readonly enabled: boolean };
     /** Keep data volumes when the stack is destroyed (prod). */

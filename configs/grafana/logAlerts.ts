@@ -1,4 +1,5 @@
 import { Settings } from "../../settings/types";
+import { formatDuration } from "../../settings/units";
 import { falcoSelector } from "../promtail";
 import { ERROR_PATTERN, FALCO_WARNING_OR_HIGHER, allLogs, datasourceUids, postgresLogs, pythonLogs } from "./selectors";
 
@@ -16,7 +17,8 @@ export interface LogAlert {
 }
 
 export function logAlerts(settings: Settings): LogAlert[] {
-    const uid = (name: string) => `${settings.namePrefix}-${name}`.slice(0, 40);
+    // settings/ bounds the prefix so that every UID fits Grafana's 40 characters without truncation.
+    const uid = (name: string) => `${settings.namePrefix}-${name}`;
     const alerts: LogAlert[] = [
         {
             uid: uid("log-errors"),
@@ -24,7 +26,7 @@ export function logAlerts(settings: Settings): LogAlert[] {
             expr: `sum by (container) (count_over_time(${allLogs(settings)} |~ "${ERROR_PATTERN}" [1m]))`,
             lookbackSeconds: 600,
             above: settings.alerts.logErrorsPerMinute,
-            for: "2m",
+            for: formatDuration(settings.alerts.logErrorsFor.seconds),
             severity: "warning",
             summary: `More than ${settings.alerts.logErrorsPerMinute} error lines a minute in {{ $labels.container }}`,
         },

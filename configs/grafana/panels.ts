@@ -75,6 +75,8 @@ export function buildDashboard(spec: DashboardSpec, ds: Datasources): dashboard.
         .refresh("1m")
         .time({ from: "now-6h", to: "now" })
         .timezone("browser")
+        // Dashboards are code: the UI offers no save, and an edit made anyway is drift the next `up` reverts.
+        .readonly()
         .tooltip(dashboard.DashboardCursorSync.Crosshair);
     for (const p of spec.panels) {
         const b = panel(p)

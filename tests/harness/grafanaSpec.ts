@@ -17,13 +17,15 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
     const { settings } = program;
     const run = () => program.run();
     const grafanaContainers = () => byType(run(), "docker:index/container:Container").filter((c) => label(c, "observability.component") === "grafana" && !isSeed(c));
+    /** A check of the stack's own Grafana; with an external one there is no container to check. */
+    const ownGrafana = (name: string, check: (c: ReturnType<typeof grafanaContainers>[number]) => void) =>
+        test(name, () => (settings.grafana.externalUrl ? expect(grafanaContainers()).toEqual([]) : check(grafanaContainers()[0])));
 
     describe(`${stack}: Grafana container`, () => {
         test("present unless an external Grafana is configured", () => {
             expect(grafanaContainers()).toHaveLength(settings.grafana.externalUrl ? 0 : 1);
         });
-        test("anonymous access and sign-up off, password from a file, image user, data volume, health on /api/health", () => {
-            const c = grafanaContainers()[0];
+        ownGrafana("anonymous access and sign-up off, password from a file, image user, data volume, health on /api/health", (c) => {
             const envs: string[] = reveal(c.inputs.envs);
             expect(envs).toContain("GF_AUTH_ANONYMOUS_ENABLED=false");
             expect(envs).toContain("GF_USERS_ALLOW_SIGN_UP=false");
@@ -46,12 +48,24 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             const auth = typeof p.inputs.auth === "string" ? JSON.parse(p.inputs.auth) : p.inputs.auth;
             expect(isSecret(auth)).toBe(true);
         });
-        test("Loki and Prometheus datasources with fixed UIDs at in-network addresses", () => {
+        test("Loki and Prometheus datasources with fixed UIDs, at addresses that Grafana reaches", () => {
             const ds = byType(run(), T.datasource);
+            // The stack's own Grafana: the private network. An external one: the URLs the stack file gives.
+            const external = settings.grafana.externalUrl !== undefined;
             expect(ds.map((d) => [d.inputs.type, d.inputs.uid, d.inputs.url]).sort()).toEqual([
-                ["loki", `${settings.namePrefix}-loki`, "http://loki:3100"],
-                ["prometheus", `${settings.namePrefix}-prometheus`, "http://prometheus:9090"],
+                ["loki", `${settings.namePrefix}-loki`, external ? settings.grafana.lokiUrl : "http://loki:3100"],
+                ["prometheus", `${settings.namePrefix}-prometheus`, external ? settings.grafana.prometheusUrl : "http://prometheus:9090"],
             ]);
+        });
+        test("the default datasource is set in the stack's own Grafana only, never in a shared one", () => {
+            const prom = byType(run(), T.datasource).find((d) => d.inputs.type === "prometheus")!;
+            expect(prom.inputs.isDefault).toBe(settings.grafana.externalUrl === undefined);
+            for (const d of byType(run(), T.datasource).filter((x) => x.inputs.type !== "prometheus")) expect(d.inputs.isDefault ?? false).toBe(false);
+        });
+        test("dashboards are read-only in the UI (they are code)", () => {
+            const dashboards = byType(run(), T.dashboard);
+            expect(dashboards.length).toBeGreaterThan(0);
+            for (const d of dashboards) expect(JSON.parse(d.inputs.configJson).editable).toBe(false);
         });
         test("one folder for the stack", () => {
             expect(one(run(), T.folder).inputs.uid).toBe(`${settings.namePrefix}-stack`);
@@ -97,11 +111,47 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             const errors = rules.find((r: any) => r.name === "Error rate per container");
             expect(JSON.parse(errors.datas[2].model).conditions[0].evaluator.params).toEqual([settings.alerts.logErrorsPerMinute]);
         });
-        test("contact point from settings and a notification policy using it", () => {
+        test("contact point and routing from settings: a policy tree only in the stack's own Grafana", () => {
+            const kind = settings.grafana.contactPoint.kind;
+            const rules: any[] = one(run(), T.ruleGroup).inputs.rules;
+            if (kind === "none") {
+                expect(byType(run(), T.contactPoint)).toEqual([]);
+                expect(byType(run(), T.policy)).toEqual([]);
+                for (const r of rules) expect(r.notificationSettings).toBeUndefined();
+                return;
+            }
             const cp = one(run(), T.contactPoint);
-            expect(cp.inputs.name).toBe(`${settings.namePrefix}-${settings.grafana.contactPoint.kind}`);
-            if (settings.grafana.contactPoint.kind === "email") expect(cp.inputs.emails[0].addresses).toEqual(settings.grafana.contactPoint.addresses);
-            expect(one(run(), T.policy).inputs.contactPoint).toBe(cp.inputs.name);
+            expect(cp.inputs.name).toBe(`${settings.namePrefix}-${kind}`);
+            if (kind === "email") expect(cp.inputs.emails[0].addresses).toEqual(settings.grafana.contactPoint.addresses);
+            if (settings.grafana.externalUrl) {
+                // The provider's NotificationPolicy replaces a Grafana's whole tree: never in a shared Grafana.
+                expect(byType(run(), T.policy)).toEqual([]);
+                for (const r of rules) expect(r.notificationSettings).toEqual(expect.objectContaining({ contactPoint: cp.inputs.name }));
+                for (const r of rules) expect(r.notificationSettings.groupBies).toEqual(expect.arrayContaining(["alertname", "grafana_folder"]));
+            } else {
+                expect(one(run(), T.policy).inputs.contactPoint).toBe(cp.inputs.name);
+                for (const r of rules) expect(r.notificationSettings).toBeUndefined();
+            }
+        });
+        ownGrafana("alert mail through the configured relay; no SMTP settings without one", (c) => {
+            const envs: string[] = reveal(c.inputs.envs);
+            const smtp = settings.grafana.smtp;
+            if (!smtp) {
+                expect(envs.filter((e) => e.startsWith("GF_SMTP_"))).toEqual([]);
+                expect(settings.grafana.contactPoint.kind).not.toBe("email");
+                return;
+            }
+            expect(envs).toEqual(expect.arrayContaining(["GF_SMTP_ENABLED=true", `GF_SMTP_HOST=${smtp.host}`, `GF_SMTP_FROM_ADDRESS=${smtp.from}`]));
+            expect(envs.some((e) => e.startsWith("GF_SMTP_PASSWORD="))).toBe(false);
+        });
+        ownGrafana("the admin password is set from the secret on every start, not only on the first", (c) => {
+            expect(c.inputs.entrypoints).toEqual(["/bin/sh", "/config/start.sh"]);
+            const script = reveal(seed(run(), "grafana").inputs.uploads).find((u: any) => u.file === "/config/start.sh");
+            const lines = script.content.trim().split("\n");
+            expect(script.content).toMatch(/grafana cli .*\\\n\s+admin reset-admin-password --password-from-stdin < \/config\/admin_password/);
+            // Only on an existing database (the first start applies GF_SECURITY_ADMIN_PASSWORD__FILE itself), then the image's own start.
+            expect(script.content).toMatch(/if \[ -s "\$GF_PATHS_DATA\/grafana\.db" \]/);
+            expect(lines[lines.length - 1]).toBe('exec /run.sh "$@"');
         });
     });
 
@@ -114,7 +164,7 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
                 for (const s of plainStrings(r)) expect(s).not.toContain(GENERATED_PASSWORD);
             }
         });
-        test("the password does reach Grafana and the provider (inside secrets)", () => {
+        ownGrafana("the password does reach Grafana and the provider (inside secrets)", () => {
             const upload = reveal(seed(run(), "grafana").inputs.uploads).find((u: any) => u.file === "/config/admin_password");
             expect(upload.content).toBe(GENERATED_PASSWORD);
             expect(upload.permissions).toBe("0400");

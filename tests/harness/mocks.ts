@@ -8,6 +8,42 @@ export interface Registered {
     readonly type: string;
     readonly name: string;
     readonly inputs: Record<string, any>;
+    /** The resource options the program gave (the mock monitor does not receive them; see recordOptions). */
+    readonly options?: RecordedOptions;
+}
+
+export interface RecordedOptions {
+    readonly deleteBeforeReplace?: boolean;
+    readonly retainOnDelete?: boolean;
+    readonly ignoreChanges?: string[];
+    /** Logical names of the resources it depends on explicitly. */
+    readonly dependsOn: string[];
+    readonly parent?: string;
+}
+
+const recorded = new Map<string, RecordedOptions>();
+
+/**
+ * Records each resource's options as the SDK registers it: the mock monitor sees inputs only, and options
+ * such as deleteBeforeReplace and retainOnDelete are promises the program makes.
+ */
+function recordOptions(): void {
+    const runtime = require("@pulumi/pulumi/runtime/resource");
+    if (runtime.__recording) return;
+    const original = runtime.registerResource;
+    runtime.registerResource = (res: any, parent: any, type: string, name: string, ...rest: any[]) => {
+        const opts = rest[4] ?? {};
+        const deps = opts.dependsOn === undefined ? [] : [opts.dependsOn].flat(2);
+        recorded.set(`${type}::${name}`, {
+            deleteBeforeReplace: opts.deleteBeforeReplace,
+            retainOnDelete: opts.retainOnDelete,
+            ignoreChanges: opts.ignoreChanges,
+            dependsOn: deps.filter((d: any) => d && typeof d === "object" && "__name" in d).map((d: any) => d.__name),
+            parent: parent?.__name,
+        });
+        return original(res, parent, type, name, ...rest);
+    };
+    runtime.__recording = true;
 }
 
 /** Pulumi's marker on a secret value as it crosses the RPC boundary. */
@@ -81,7 +117,7 @@ export async function runProgram(
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                const registered = { type: args.type, name: args.name, inputs: args.inputs };
+                const registered = { type: args.type, name: args.name, inputs: args.inputs, options: recorded.get(`${args.type}::${args.name}`) };
                 resources.push(registered);
                 onRegister(registered);
                 return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
@@ -95,6 +131,7 @@ export async function runProgram(
         false,
     );
     pulumi.runtime.setAllConfig(config, secretKeys);
+    recordOptions();
     const originalWarn = pulumi.log.warn;
     (pulumi.log as any).warn = (msg: string) => {
         warnings.push(msg);

@@ -6,12 +6,16 @@ import { ProgramRun, Registered, byType, container, isSeed, reveal, runProgram, 
 const CONTAINER = "docker:index/container:Container";
 
 /** Runs the program for one real stack file once, shared by that stack's test file. */
-export function programFor(stack: string): { run: () => ProgramRun; settings: Settings } {
-    const config = stackConfig(stack);
+export function programFor(
+    stack: string,
+    overrides: Record<string, unknown> = {},
+    secrets: Record<string, string> = {},
+): { run: () => ProgramRun; settings: Settings } {
+    const config = stackConfig(stack, { ...overrides, ...secrets });
     const settings = parseSettings(stack, rawConfig(config));
     let result: ProgramRun | undefined;
     beforeAll(async () => {
-        result = await runProgram(stack, config);
+        result = await runProgram(stack, config, undefined, Object.keys(secrets));
     });
     return {
         settings,

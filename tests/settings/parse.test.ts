@@ -33,6 +33,10 @@ describe("defaults", () => {
         expect(s.publish.ports.grafana).toBe(3000);
     });
     test("local Docker socket", () => expect(s.dockerHost).toBe("unix:///var/run/docker.sock"));
+    test("no contact point until one is configured (nothing is sent; alerts show in Grafana)", () => {
+        expect(s.grafana.contactPoint.kind).toBe("none");
+        expect(s.grafana.smtp).toBeUndefined();
+    });
     test("every default image is pinned", () => {
         for (const ref of Object.values(s.images)) expect(ref).toMatch(/:v?\d+\.\d+/);
         expect(s.images).toEqual(DEFAULT_IMAGES);
@@ -93,6 +97,16 @@ const BAD: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["unknown application kind", { applications: [{ name: "db", kind: "mysql" }] }, "observability:applications[0].kind", /python, postgres, other/],
     ["own Grafana unpublished", { publish: { grafana: false } }, "observability:publish.grafana", /must be published/],
     ["malformed label", { applicationLabel: "logging" }, "observability:applicationLabel", /key=value/],
+    ["email contact point without SMTP", { grafana: { contactPoint: { kind: "email" } } }, "observability:grafana.smtp", /required for an email contact point.*smtp\.host/],
+    ["SMTP without a host", { grafana: { smtp: { from: "a@example.com" } } }, "observability:grafana.smtp.host", /is required.*host:port/],
+    ["SMTP sender not an address", { grafana: { smtp: { host: "smtp.example.com:25", from: "alerts" } } }, "observability:grafana.smtp.from", /email address/],
+    ["external Grafana without Loki's URL", { grafana: { externalUrl: "https://g.example.com", prometheusUrl: "https://p.example.com" } }, "observability:grafana.lokiUrl", /required with grafana\.externalUrl/],
+    ["external Grafana without Prometheus's URL", { grafana: { externalUrl: "https://g.example.com", lokiUrl: "https://l.example.com" } }, "observability:grafana.prometheusUrl", /required with grafana\.externalUrl/],
+    ["Loki URL for the stack's own Grafana", { grafana: { lokiUrl: "https://l.example.com" } }, "observability:grafana.lokiUrl", /external Grafana only/],
+    ["SMTP for an external Grafana", { grafana: { externalUrl: "https://g.example.com", lokiUrl: "https://l.example.com", prometheusUrl: "https://p.example.com", smtp: { host: "s.example.com:25", from: "a@example.com" } } }, "observability:grafana.smtp", /own Grafana only/],
+    ["prefix with a dot (not allowed in Grafana UIDs)", { namePrefix: "obs.dev" }, "observability:namePrefix", /Grafana UID/],
+    ["prefix too long for a 40-character Grafana UID", { namePrefix: "a".repeat(24) }, "observability:namePrefix", /1-23 /],
+    ["unknown contact point kind", { grafana: { contactPoint: { kind: "pager" } } }, "observability:grafana.contactPoint.kind", /email, webhook, slack or none/],
 ];
 
 describe.each(BAD)("rejects %s", (_title, raw, key, allowed) => {
@@ -101,7 +115,38 @@ describe.each(BAD)("rejects %s", (_title, raw, key, allowed) => {
     test("shows the bad value and what is allowed", () => {
         expect(error.message).toContain(key);
         expect(error.message).toMatch(allowed);
-        expect(error.message).toContain(JSON.stringify(error.value));
+        expect(error.message).toContain(JSON.stringify(error.value) ?? "undefined");
+    });
+});
+
+describe("Grafana UIDs derived from the longest allowed prefix", () => {
+    // Grafana's rule for a UID (dashboards, folders, datasources, alert rules): at most 40 characters of
+    // letters, digits, '-' and '_'.
+    const GRAFANA_UID = /^[A-Za-z0-9_-]{1,40}$/;
+    const { dashboardSpecs } = jest.requireActual("../../configs/grafana/dashboards");
+    const { logAlerts } = jest.requireActual("../../configs/grafana/logAlerts");
+    const { datasourceUids } = jest.requireActual("../../configs/grafana/selectors");
+    test("every one is valid and they are all different", () => {
+        let longest = "";
+        for (let n = 1; n <= 64; n++) {
+            try {
+                parse({ namePrefix: "p".repeat(n) });
+                longest = "p".repeat(n);
+            } catch {
+                break;
+            }
+        }
+        expect(longest.length).toBeGreaterThan(10);
+        const s = parse({ namePrefix: longest, falco: { enabled: true }, demo: { enabled: true }, applications: [{ name: "a", kind: "python" }, { name: "b", kind: "postgres" }] });
+        const uids: string[] = [
+            ...dashboardSpecs(s).map((d: { uid: string }) => d.uid),
+            ...logAlerts(s).map((a: { uid: string }) => a.uid),
+            ...Object.values(datasourceUids(s) as Record<string, string>),
+            `${longest}-stack`,
+        ];
+        expect(uids.length).toBeGreaterThanOrEqual(10);
+        for (const uid of uids) expect(uid).toMatch(GRAFANA_UID);
+        expect(new Set(uids).size).toBe(uids.length);
     });
 });
 
@@ -137,7 +182,14 @@ describe("secrets some settings need", () => {
         expect(() => requireSecrets(s, {})).toThrow(/observability:contactPointUrl.*--secret/);
     });
     test("an external Grafana without credentials names the secret key", () => {
-        const s = parse({ grafana: { externalUrl: "https://grafana.example.com" } });
+        const s = parse({ grafana: { externalUrl: "https://grafana.example.com", lokiUrl: "https://loki.example.com", prometheusUrl: "https://prom.example.com" } });
         expect(() => requireSecrets(s, {})).toThrow(/observability:grafanaAuth.*--secret/);
+    });
+    test("an SMTP login without its password names the secret key; with it, or without a login, it passes", () => {
+        const smtp = { host: "smtp.example.com:587", from: "alerts@example.com" };
+        const withUser = parse({ grafana: { contactPoint: { kind: "email" }, smtp: { ...smtp, user: "alerts" } } });
+        expect(() => requireSecrets(withUser, {})).toThrow(/observability:smtpPassword.*--secret/);
+        expect(() => requireSecrets(withUser, { smtpPassword: {} as any })).not.toThrow();
+        expect(() => requireSecrets(parse({ grafana: { contactPoint: { kind: "email" }, smtp } }), {})).not.toThrow();
     });
 });

@@ -1,27 +1,31 @@
-import { byType, isSecret, one, plainStrings, reveal, runProgram, stackConfig, ProgramRun } from "../harness/mocks";
+import { grafanaSpec } from "../harness/grafanaSpec";
+import { byType, isSecret, one, plainStrings, reveal } from "../harness/mocks";
+import { programFor } from "../harness/stackSpec";
 
 // The staging stack file, pointed at an existing Grafana with a webhook contact point: the same content,
-// no Grafana container, credentials and URL only as secrets.
+// no Grafana container, credentials and URL only as secrets, Loki and Prometheus at URLs that Grafana reaches.
 const AUTH = "svc-token-for-tests";
 const HOOK = "https://hooks.example.com/T000/secret-path";
-let run: ProgramRun;
-
-beforeAll(async () => {
-    const config = stackConfig("staging", {
-        "observability:grafana": { externalUrl: "https://grafana.example.com", contactPoint: { kind: "webhook" } },
-        "observability:grafanaAuth": AUTH,
-        "observability:contactPointUrl": HOOK,
-    });
-    run = await runProgram("staging", config, undefined, ["observability:grafanaAuth", "observability:contactPointUrl"]);
-});
-
+const program = programFor(
+    "staging",
+    {
+        "observability:grafana": {
+            externalUrl: "https://grafana.example.com",
+            lokiUrl: "https://loki.obs.example.com",
+            prometheusUrl: "https://prometheus.obs.example.com",
+            contactPoint: { kind: "webhook" },
+        },
+    },
+    { "observability:grafanaAuth": AUTH, "observability:contactPointUrl": HOOK },
+);
+grafanaSpec("staging with an external Grafana", program);
 test("no Grafana container, no Grafana scrape job", () => {
-    const services = byType(run, "docker:index/container:Container").map((c) => c.inputs.labels.find((l: any) => l.label === "observability.component").value);
+    const services = byType(program.run(), "docker:index/container:Container").map((c) => c.inputs.labels.find((l: any) => l.label === "observability.component").value);
     expect(services).not.toContain("grafana");
 });
 
 test("the provider targets the external URL with secret auth", () => {
-    const p = one(run, "pulumi:providers:grafana");
+    const p = one(program.run(), "pulumi:providers:grafana");
     expect(p.inputs.url).toBe("https://grafana.example.com");
     const auth = typeof p.inputs.auth === "string" ? JSON.parse(p.inputs.auth) : p.inputs.auth;
     expect(isSecret(auth)).toBe(true);
@@ -29,18 +33,18 @@ test("the provider targets the external URL with secret auth", () => {
 });
 
 test("the same dashboards and alerts are created", () => {
-    expect(byType(run, "grafana:oss/dashboard:Dashboard").length).toBe(4);
-    expect(byType(run, "grafana:alerting/ruleGroup:RuleGroup").length).toBe(1);
+    expect(byType(program.run(), "grafana:oss/dashboard:Dashboard").length).toBe(4);
+    expect(byType(program.run(), "grafana:alerting/ruleGroup:RuleGroup").length).toBe(1);
 });
 
 test("the webhook URL is a secret in the contact point", () => {
-    const cp = one(run, "grafana:alerting/contactPoint:ContactPoint");
+    const cp = one(program.run(), "grafana:alerting/contactPoint:ContactPoint");
     expect(isSecret(cp.inputs.webhooks) || isSecret(cp.inputs.webhooks[0].url)).toBe(true);
     expect(reveal(cp.inputs.webhooks)[0].url).toBe(HOOK);
 });
 
 test("neither secret appears in plain text in any input", () => {
-    for (const r of run.resources) {
+    for (const r of program.run().resources) {
         for (const s of plainStrings(r)) {
             expect(s).not.toContain(AUTH);
             expect(s).not.toContain(HOOK);
