@@ -14,6 +14,10 @@ export interface ImageFacts {
     readonly healthcheckTool: string;
     /** Repository, tag and file the facts were read in. */
     readonly source: string;
+    /** The image's ENTRYPOINT, where the program wraps it (Grafana's start script). */
+    readonly entrypoint?: readonly string[];
+    /** The image's ENV that the program relies on. */
+    readonly env?: Readonly<Record<string, string>>;
 }
 
 export const IMAGE_FACTS: Readonly<Record<Service, ImageFacts>> = {
@@ -52,7 +56,18 @@ export const IMAGE_FACTS: Readonly<Record<Service, ImageFacts>> = {
         user: "472:0",
         ownedDirs: [{ path: "/var/lib/grafana", owner: "472:0", mode: "777" }],
         healthcheckTool: "curl",
-        source: "grafana/grafana Dockerfile (alpine final stage, GF_UID=472, GF_GID=0), as built for 13.1.2",
+        source: "grafana/grafana Dockerfile (alpine final stage, GF_UID=472, GF_GID=0) and packaging/docker/run.sh, as built for 13.1.2",
+        // `ENTRYPOINT [ "/run.sh" ]`; run.sh starts `grafana server` with these paths, and `grafana` is on PATH.
+        entrypoint: ["/run.sh"],
+        env: {
+            PATH: "/usr/share/grafana/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            GF_PATHS_CONFIG: "/etc/grafana/grafana.ini",
+            GF_PATHS_DATA: "/var/lib/grafana",
+            GF_PATHS_HOME: "/usr/share/grafana",
+            GF_PATHS_LOGS: "/var/log/grafana",
+            GF_PATHS_PLUGINS: "/var/lib/grafana/plugins",
+            GF_PATHS_PROVISIONING: "/etc/grafana/provisioning",
+        },
     },
     falco: {
         // Wolfi base with `apk add curl ca-certificates jq libstdc++`: curl, no wget. No USER: root. HOST_ROOT=/host.

@@ -1,5 +1,9 @@
 import { Settings } from "../../settings/types";
+import { IMAGE_FACTS } from "../../settings/imageFacts";
 import { CONFIG_DIR } from "../paths";
+
+/** The image's own entrypoint, which the start script hands over to. */
+const IMAGE_ENTRYPOINT = (IMAGE_FACTS.grafana.entrypoint ?? ["/run.sh"]).join(" ");
 
 export const ADMIN_PASSWORD_FILE = `${CONFIG_DIR}/admin_password`;
 export const SMTP_PASSWORD_FILE = `${CONFIG_DIR}/smtp_password`;
@@ -22,7 +26,7 @@ export function renderGrafanaStart(): string {
         `        admin reset-admin-password --password-from-stdin < ${ADMIN_PASSWORD_FILE} \\`,
         '        || echo "observability: resetting the admin password failed; the one in the database stays" >&2',
         "fi",
-        'exec /run.sh "$@"',
+        `exec ${IMAGE_ENTRYPOINT} "$@"`,
         "",
     ].join("\n");
 }

@@ -81,23 +81,40 @@ export async function baseImage(docker: Docker): Promise<string> {
  * the directories it creates for that user, so a volume mounted there inherits the same owner as in
  * production. The entrypoint ignores its arguments and sleeps, standing in for the real program.
  */
-export async function buildStandIns(docker: Docker, real: Partial<Record<Service, RealProgram>> = {}): Promise<Record<Service, string>> {
+/** A file added to a stand-in image (a fake tool the program calls, such as Grafana's CLI). */
+export interface StandInFile {
+    readonly path: string;
+    readonly content: string;
+    readonly mode: number;
+}
+
+export async function buildStandIns(
+    docker: Docker,
+    real: Partial<Record<Service, RealProgram>> = {},
+    extraFiles: Partial<Record<Service, StandInFile[]>> = {},
+): Promise<Record<Service, string>> {
     const base = await baseImage(docker);
     const out = {} as Record<Service, string>;
     for (const [service, facts] of Object.entries(IMAGE_FACTS) as Array<[Service, (typeof IMAGE_FACTS)[Service]]>) {
         const script = facts.ownedDirs.map((d) => `mkdir -p ${d.path} && chown ${d.owner} ${d.path} && chmod ${d.mode} ${d.path}`).join(" && ") || "true";
         const builder = await docker.createContainer({ Image: base, Cmd: ["/bin/sh", "-c", script], User: "0" });
         const program = real[service];
-        if (program) {
-            const name = program.path.replace(/^\//, "");
-            await builder.putArchive(await packTar([{ header: { name, mode: 0o755 }, content: fs.readFileSync(program.binary) }]), { path: "/" });
+        // An image entrypoint the program hands over to (Grafana's /run.sh) becomes the sleeping stand-in itself.
+        const files: Array<{ path: string; content: string | Buffer; mode: number }> = [
+            ...(program ? [{ path: program.path, content: fs.readFileSync(program.binary), mode: 0o755 }] : []),
+            ...(!program && facts.entrypoint ? [{ path: facts.entrypoint[0], content: "#!/bin/sh\nexec sleep 3600\n", mode: 0o755 }] : []),
+            ...(extraFiles[service] ?? []),
+        ];
+        if (files.length > 0) {
+            await builder.putArchive(await packTar(files.map((f) => ({ header: { name: f.path.replace(/^\//, ""), mode: f.mode }, content: f.content }))), { path: "/" });
         }
         await builder.start();
         const { StatusCode } = await builder.wait();
         if (StatusCode !== 0) throw new Error(`stand-in for ${service}: '${script}' exited ${StatusCode}`);
         const tag = service.toLowerCase();
-        const entrypoint = program ? [program.path] : ["/bin/sh", "-c", "exec sleep 3600", "stand-in"];
-        await builder.commit({ repo: STAND_IN_REPO, tag, changes: [`USER ${facts.user}`, `ENTRYPOINT ${JSON.stringify(entrypoint)}`, "CMD []"] } as any);
+        const entrypoint = program ? [program.path] : facts.entrypoint ?? ["/bin/sh", "-c", "exec sleep 3600", "stand-in"];
+        const env = Object.entries(facts.env ?? {}).map(([k, v]) => `ENV ${k}=${v}`);
+        await builder.commit({ repo: STAND_IN_REPO, tag, changes: [`USER ${facts.user}`, ...env, `ENTRYPOINT ${JSON.stringify(entrypoint)}`, "CMD []"] } as any);
         await builder.remove();
         out[service] = `${STAND_IN_REPO}:${tag}`;
     }

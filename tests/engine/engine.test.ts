@@ -26,7 +26,12 @@ beforeAll(async () => {
     docker = engine();
     await requireEngine(docker);
     // Loki's stand-in carries the real (static) Loki at the image's path: the container really runs it.
-    images = await buildStandIns(docker, { loki: { binary: binary("loki"), path: "/usr/bin/loki" } });
+    images = await buildStandIns(
+        docker,
+        { loki: { binary: binary("loki"), path: "/usr/bin/loki" } },
+        // A stand-in Grafana CLI on the image's PATH: it records how the start script calls it, and what it reads.
+        { grafana: [{ path: "/usr/share/grafana/bin/grafana", mode: 0o755, content: '#!/bin/sh\necho "$@" > "$GF_PATHS_DATA/cli-args"\ncat > "$GF_PATHS_DATA/cli-stdin"\n' }] },
+    );
 });
 
 const prefixOf = (run: ProgramRun) => reveal(byType(run, "docker:index/network:Network")[0].inputs.name).replace(/-net$/, "");
@@ -107,6 +112,34 @@ describe.each(stacks())("%s on a real engine", (stack) => {
                 expect({ user: other, exit: read.exitCode === 0 }).toEqual({ user: other, exit: false });
             }
         }
+    });
+
+    test("Grafana's start script: the first start leaves the password to Grafana, every later one resets it to the secret", async () => {
+        const c = byType(run, CONTAINER).find((x) => !isSeed(x) && label(x, "observability.component") === "grafana");
+        if (!c) return expect(stack).toBe("an external Grafana");
+        const id = ids.get(c.name) as string;
+        const password = filesOf(run, c).find((f) => f.file === "/config/admin_password")?.content;
+        const user = runsAs(c);
+        const read = (file: string) => execAs(docker, id, user, ["cat", `/var/lib/grafana/${file}`]);
+
+        expect((await docker.getContainer(id).inspect()).State.Running).toBe(true);
+        expect((await read("cli-args")).exitCode).not.toBe(0);
+
+        // A database from an earlier deployment (a retained volume), then a restart.
+        expect((await execAs(docker, id, user, ["sh", "-c", "echo sqlite > /var/lib/grafana/grafana.db"])).exitCode).toBe(0);
+        await docker.getContainer(id).restart({ t: 1 });
+        let args = await read("cli-args");
+        for (let i = 0; i < 50 && args.exitCode !== 0; i++) {
+            await new Promise((r) => setTimeout(r, 100));
+            args = await read("cli-args");
+        }
+        expect(args.stdout.trim()).toBe(
+            "cli --homepath /usr/share/grafana --config /etc/grafana/grafana.ini --configOverrides cfg:default.paths.data=/var/lib/grafana admin reset-admin-password --password-from-stdin",
+        );
+        expect((await read("cli-stdin")).stdout).toBe(password);
+        // Then the image's own entrypoint runs: the container is up, not restarting.
+        const state = (await docker.getContainer(id).inspect()).State;
+        expect({ running: state.Running, restarting: state.Restarting }).toEqual({ running: true, restarting: false });
     });
 
     test("each service, as its own user, writes its data directories and nothing else", async () => {

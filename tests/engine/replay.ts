@@ -48,6 +48,7 @@ export function createRequest(c: Registered, image: string, hostLacks: readonly 
     return {
         name: i.name,
         Image: image,
+        Entrypoint: i.entrypoints,
         Cmd: i.command,
         Env: i.envs,
         User: i.user,

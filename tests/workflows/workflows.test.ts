@@ -111,8 +111,30 @@ test("e2e.yml: a throwaway local file backend in the workspace, pulumi up / smok
     const secondUp = runs.findIndex((r) => /npm run up -- dev .*--expect-no-changes/.test(r));
     expect(secondUp).toBeGreaterThan(drift[0]);
     expect(drift[drift.length - 1]).toBeGreaterThanOrEqual(secondUp);
-    const destroy = job.steps.find((s: any) => /pulumi destroy/.test(s.run ?? ""));
-    expect(destroy.if).toBe("always()");
+    const cleanup = job.steps[job.steps.length - 1];
+    expect(cleanup.if).toBe("always()");
+    expect(cleanup.run).toMatch(/pulumi destroy --stack dev/);
+    expect(cleanup.run).toMatch(/docker volume rm/);
+});
+
+test("e2e.yml: an error burst reaches a webhook as the Grafana alert; destroy and up again on retained volumes", () => {
+    const job = load(THROWAWAY).doc.jobs["dev-stack"];
+    const runs: string[] = job.steps.map((s: any) => s.run ?? "");
+    const at = (re: RegExp) => runs.findIndex((r) => re.test(r));
+    const configure = runs[at(/pulumi config set/)];
+    expect(configure).toMatch(/--path grafana\.contactPoint\.kind webhook/);
+    expect(configure).toMatch(/--secret contactPointUrl http:\/\/e2e-receiver:8080\//);
+    expect(configure).toMatch(/retainVolumes true/);
+    expect(at(/pulumi config set/)).toBeLessThan(at(/npm run up -- dev/));
+    const receiver = at(/--name e2e-receiver --network obs-dev-net .*webhookReceiver\.mjs/);
+    const waitAlert = at(/waitForAlert\.mjs http:\/\/127\.0\.0\.1:18080 "Error rate per container" ecommerce-dashboard \d+/);
+    expect(receiver).toBeGreaterThan(at(/npm run up -- dev/));
+    expect(waitAlert).toBeGreaterThan(receiver);
+    // The burst comes from a container named like one of dev's applications, so the collector picks it up.
+    expect(runs[waitAlert]).toMatch(/docker run -d --name ecommerce-dashboard /);
+    const redeploy = at(/pulumi destroy --stack dev --yes --skip-preview\n.*\n?.*npm run up -- dev/s);
+    expect(redeploy).toBeGreaterThan(waitAlert);
+    expect(runs.slice(redeploy + 1).some((r) => /npm run smoke -- dev/.test(r))).toBe(true);
 });
 
 describe("every workflow", () => {
