@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FALCO_DOCKER_SOCKET, FALCO_RULES_FILE, renderFalcoConfig, renderFalcoRules } from "../configs/falco";
 import { CONFIG_DIR } from "../configs/paths";
-import { DOCKER_SOCKET } from "../configs/promtail";
+import { DOCKER_SOCKET } from "../configs/collection";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { IMAGE_FACTS } from "../settings/imageFacts";
 import { HardenedContainer, ServiceArgs } from "./hardenedContainer";

@@ -31,7 +31,7 @@ export interface HardenedContainerArgs {
     /** Configuration files: seeded into a volume mounted read-only at CONFIG_DIR (see ConfigSeed). */
     readonly configFiles?: readonly ConfigFile[];
     /** Named volumes to mount read-write, by container path. */
-    readonly volumes?: ReadonlyArray<{ readonly volume: docker.Volume; readonly path: string }>;
+    readonly volumes?: ReadonlyArray<{ readonly volume: docker.Volume; readonly path: string; readonly readOnly?: boolean }>;
     /** Host paths to mount; read-only unless stated. */
     readonly hostMounts?: ReadonlyArray<{ readonly hostPath: string; readonly path: string; readonly readOnly?: boolean }>;
     /** Host port → container port, bound to the configured publish address. */
@@ -50,6 +50,8 @@ export interface HardenedContainerArgs {
     /** Extra tmpfs mounts (path → options); /tmp is always one. */
     readonly tmpfs?: Record<string, string>;
     readonly pidMode?: string;
+    /** "host" to see the host's cgroup tree (the container metrics exporter). */
+    readonly cgroupnsMode?: "host" | "private";
 }
 
 /**
@@ -78,7 +80,7 @@ export class HardenedContainer extends pulumi.ComponentResource {
             configLabels.push({ label: LABELS.configHash, value: seed.contentHash });
             seedDependencies.push(seed);
         }
-        for (const v of args.volumes ?? []) mounts.push({ type: "volume", source: v.volume.name, target: v.path });
+        for (const v of args.volumes ?? []) mounts.push({ type: "volume", source: v.volume.name, target: v.path, ...(v.readOnly ? { readOnly: true } : {}) });
         for (const h of args.hostMounts ?? []) {
             mounts.push({ type: "bind", source: h.hostPath, target: h.path, readOnly: h.readOnly ?? true });
         }
@@ -128,6 +130,7 @@ export class HardenedContainer extends pulumi.ComponentResource {
                 tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m", ...(args.tmpfs ?? {}) },
                 user: args.user,
                 pidMode: args.pidMode,
+                cgroupnsMode: args.cgroupnsMode,
                 destroyGraceSeconds: 30,
             },
             // Fixed names and ports collide if the replacement is created before the old one is gone.

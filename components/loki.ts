@@ -1,3 +1,4 @@
+import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { LOKI_DATA_DIR, renderLokiConfig } from "../configs/loki";
 import { CONFIG_DIR } from "../configs/paths";
@@ -8,6 +9,8 @@ export type LokiArgs = ServiceArgs;
 
 /** Grafana Loki, single binary, filesystem storage on a named volume, retention applied. */
 export class Loki extends pulumi.ComponentResource {
+    /** The named volume holding its data (the collector reports its disk usage). */
+    readonly dataVolume: docker.Volume;
     /** Push and query URL inside the stack's network. */
     readonly url: pulumi.Output<string>;
     readonly containerName: pulumi.Output<string>;
@@ -18,6 +21,7 @@ export class Loki extends pulumi.ComponentResource {
         super("observability:stack:Loki", name, {}, opts);
         const { settings } = args;
         const data = dataVolume(this, `${name}-data`, settings, "loki");
+        this.dataVolume = data;
         const hostPort = settings.publish.ports.loki;
 
         const container = new HardenedContainer(

@@ -1,3 +1,4 @@
+import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { renderAlertRules } from "../configs/alertRules";
 import { PROMETHEUS_DATA_DIR, RULES_FILE, prometheusFlags, renderPrometheusConfig } from "../configs/prometheus";
@@ -8,6 +9,8 @@ export type PrometheusArgs = ServiceArgs;
 
 /** Prometheus: scrapes every service of the stack and evaluates the stack's alert rules. */
 export class Prometheus extends pulumi.ComponentResource {
+    /** The named volume holding its data (the collector reports its disk usage). */
+    readonly dataVolume: docker.Volume;
     /** Query URL inside the stack's network. */
     readonly url: pulumi.Output<string>;
     readonly containerName: pulumi.Output<string>;
@@ -17,6 +20,7 @@ export class Prometheus extends pulumi.ComponentResource {
         super("observability:stack:Prometheus", name, {}, opts);
         const { settings } = args;
         const data = dataVolume(this, `${name}-data`, settings, "prometheus");
+        this.dataVolume = data;
         const hostPort = settings.publish.ports.prometheus;
 
         const container = new HardenedContainer(

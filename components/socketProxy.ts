@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DOCKER_SOCKET, SOCKET_PROXY_SERVICE } from "../configs/promtail";
+import { DOCKER_SOCKET, SOCKET_PROXY_SERVICE } from "../configs/collection";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { IMAGE_FACTS } from "../settings/imageFacts";
 import { HardenedContainer, ServiceArgs } from "./hardenedContainer";

@@ -9,6 +9,7 @@ import { Grafana } from "./grafana";
 import { GrafanaContent } from "./grafanaContent";
 import { Loki } from "./loki";
 import { Prometheus } from "./prometheus";
+import { Alloy } from "./alloy";
 import { Promtail } from "./promtail";
 import { SocketProxy } from "./socketProxy";
 
@@ -51,24 +52,28 @@ export class ObservabilityStack extends pulumi.ComponentResource {
 
         const loki = new Loki(`${name}-loki`, { settings, networkName: network.name }, childOpts);
         const socketProxy = new SocketProxy(`${name}-socket-proxy`, { settings, networkName: network.name }, childOpts);
-        const promtail = new Promtail(`${name}-promtail`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [loki, socketProxy] });
         const prometheus = new Prometheus(`${name}-prometheus`, { settings, networkName: network.name }, childOpts);
+        const collectorOpts = { ...childOpts, dependsOn: [loki, socketProxy] };
+        const collector =
+            settings.collector === "alloy"
+                ? new Alloy(`${name}-alloy`, { settings, networkName: network.name, dataVolumes: { loki: loki.dataVolume, prometheus: prometheus.dataVolume } }, collectorOpts)
+                : new Promtail(`${name}-promtail`, { settings, networkName: network.name }, collectorOpts);
         if (settings.falco.enabled) {
             // After the collector, so Falco's first events are shipped.
-            new Falco(`${name}-falco`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [promtail] });
+            new Falco(`${name}-falco`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [collector] });
         }
         const grafana = settings.grafana.externalUrl
             ? this.externalGrafana(name, args)
             : this.ownGrafana(name, args, network.name, childOpts, loki, prometheus);
         if (settings.demo.enabled) {
-            new DemoWorkload(`${name}-demo`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [promtail] });
+            new DemoWorkload(`${name}-demo`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [collector] });
         }
 
         this.networkName = network.name;
         this.lokiUrl = loki.url;
         this.prometheusUrl = prometheus.url;
         this.grafanaAdminPassword = pulumi.secret(grafana.adminPassword ?? pulumi.output<string | undefined>(undefined));
-        this.collectorName = promtail.containerName;
+        this.collectorName = collector.containerName;
         this.publishedUrls = pulumi
             .all({ loki: loki.publishedUrl, prometheus: prometheus.publishedUrl, grafana: grafana.url })
             .apply((urls) => Object.fromEntries(Object.entries(urls).filter(([, u]) => u !== undefined)) as Record<string, string>);

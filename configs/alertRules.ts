@@ -1,6 +1,7 @@
 import { Settings } from "../settings/types";
 import { formatDuration } from "../settings/units";
-import { scrapeTargets } from "./scrapeTargets";
+import { DATA_MOUNT_DIR } from "./alloy/config";
+import { HOST_METRICS_JOB, scrapeTargets } from "./scrapeTargets";
 import { toYaml } from "./yaml";
 
 /** A Prometheus alerting rule as typed data. */
@@ -19,7 +20,9 @@ export interface RuleFile {
 /** Services with a dedicated down alert; other targets fall under PrometheusTargetMissing. */
 const DOWN_ALERTS: Array<{ job: string; alert: string; what: string }> = [
     { job: "loki", alert: "LokiDown", what: "Loki (log store)" },
-    { job: "promtail", alert: "PromtailDown", what: "Promtail (log collector)" },
+    // One name whichever collector runs, so routing and silences survive a switch.
+    { job: "alloy", alert: "CollectorDown", what: "Grafana Alloy (log collector)" },
+    { job: "promtail", alert: "CollectorDown", what: "Promtail (log collector)" },
     { job: "grafana", alert: "GrafanaDown", what: "Grafana" },
     { job: "falco", alert: "FalcoDown", what: "Falco (runtime security)" },
 ];
@@ -73,6 +76,21 @@ export function alertRules(settings: Settings): RuleFile {
             },
         },
     );
+    if (settings.collector === "alloy") {
+        // The host exporter sees the disks holding Loki's and Prometheus's volumes (mounted under DATA_MOUNT_DIR).
+        const disk = `job="${HOST_METRICS_JOB}", mountpoint=~"${DATA_MOUNT_DIR}/.+"`;
+        const percent = Math.round(settings.alerts.dataDiskUsedRatio * 100);
+        rules.push({
+            alert: "DataDiskFilling",
+            expr: `1 - node_filesystem_avail_bytes{${disk}} / node_filesystem_size_bytes{${disk}} > ${settings.alerts.dataDiskUsedRatio}`,
+            for: "10m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "The disk under a data volume is filling up",
+                description: `More than ${percent}% of the disk holding {{ $labels.mountpoint }} is used; Loki and Prometheus stop writing when it is full.`,
+            },
+        });
+    }
     return { groups: [{ name: "observability-stack", rules }] };
 }
 

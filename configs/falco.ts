@@ -2,7 +2,7 @@ import { SERVICE_PORTS } from "../settings/defaults";
 import { Settings } from "../settings/types";
 import { containerName } from "./labels";
 import { CONFIG_DIR } from "./paths";
-import { SOCKET_PROXY_SERVICE } from "./promtail";
+import { SOCKET_PROXY_SERVICE } from "./collection";
 import { toYaml } from "./yaml";
 
 /** Where the host's Docker socket is mounted inside the Falco container (Falco's documented layout). */

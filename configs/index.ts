@@ -1,5 +1,6 @@
 import { Settings } from "../settings/types";
 import { renderAlertRules } from "./alertRules";
+import { renderAlloyConfig } from "./alloy/config";
 import { renderFalcoConfig, renderFalcoRules } from "./falco";
 import { renderGrafanaStart } from "./grafana/server";
 import { renderLokiConfig } from "./loki";
@@ -10,7 +11,7 @@ import { renderPromtailConfig } from "./promtail";
 export function renderAll(settings: Settings): Record<string, string> {
     return {
         "loki/loki.yaml": renderLokiConfig(settings),
-        "promtail/promtail.yaml": renderPromtailConfig(settings),
+        ...(settings.collector === "alloy" ? { "alloy/config.alloy": renderAlloyConfig(settings) } : { "promtail/promtail.yaml": renderPromtailConfig(settings) }),
         "prometheus/prometheus.yml": renderPrometheusConfig(settings),
         "prometheus/alerts.yml": renderAlertRules(settings),
         // Secrets (the admin and SMTP passwords) are never rendered.

@@ -1,5 +1,5 @@
 import { LABELS } from "../configs/labels";
-import { DOCKER_SOCKET, SOCKET_PROXY_SERVICE } from "../configs/promtail";
+import { DOCKER_SOCKET, SOCKET_PROXY_SERVICE } from "../configs/collection";
 import { isPinnedImage } from "../settings/images";
 
 /** A resource as a policy sees it: type token, URN and plain (unwrapped) inputs. */

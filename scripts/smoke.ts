@@ -11,7 +11,7 @@ import Docker from "dockerode";
 import { dashboardSpecs } from "../configs/grafana/dashboards";
 import { datasourceUids } from "../configs/grafana/selectors";
 import { LABELS } from "../configs/labels";
-import { LOG_JOB } from "../configs/promtail";
+import { LOG_JOB } from "../configs/collection";
 import { rawConfig } from "../settings/load";
 import { parseSettings } from "../settings/parse";
 import { readStackFile } from "../settings/stackFile";

@@ -1,4 +1,4 @@
-import { DEFAULT_DOCKER_HOST, DEFAULT_RETAIN_VOLUMES } from "./defaults";
+import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_RETAIN_VOLUMES } from "./defaults";
 
 /**
  * What Pulumi.yaml's `config:` block declares, generated from here (`npm run declare-config`) and checked
@@ -21,6 +21,11 @@ export const DECLARED: Readonly<Record<string, Declaration>> = {
         type: "string",
         default: DEFAULT_DOCKER_HOST,
         description: "Docker engine the stack runs on: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port].",
+    },
+    collector: {
+        type: "string",
+        default: DEFAULT_COLLECTOR,
+        description: "The log collector: alloy (Grafana Alloy, with host and container metrics) or promtail (end of life).",
     },
     retainVolumes: {
         type: "boolean",

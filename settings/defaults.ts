@@ -3,12 +3,17 @@ import { Service, ResourceLimits } from "./types";
 /** The local Docker engine's socket on Linux and macOS (Docker Desktop links it there too). */
 export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
+/** New stacks collect with Grafana Alloy, Promtail's supported successor. */
+export const DEFAULT_COLLECTOR = "alloy";
+
 /** Data volumes are deleted with the stack unless a stack (prod) asks to keep them. */
 export const DEFAULT_RETAIN_VOLUMES = false;
 
 /** Exact image versions; a digest may be appended. Bumped deliberately, never floating. */
 export const DEFAULT_IMAGES: Readonly<Record<Service, string>> = {
     loki: "grafana/loki:3.7.3",
+    // Promtail's successor: the same Loki client and pipeline stages, plus Prometheus exporters.
+    alloy: "grafana/alloy:v1.18.1",
     // Promtail's last release line: it reached end of life on 2026-03-02.
     promtail: "grafana/promtail:3.6.11",
     // Read-only Docker API for the collector (Tecnativa's CI publishes git tag v0.4.1 as 0.4.1).
@@ -23,6 +28,7 @@ export const DEFAULT_IMAGES: Readonly<Record<Service, string>> = {
 /** The reference budget: Loki 512 MB / 0.5 CPU, Promtail 256 MB / 0.25 CPU. */
 export const DEFAULT_RESOURCES: Readonly<Record<Service, ResourceLimits>> = {
     loki: { memoryMb: 512, cpus: 0.5 },
+    alloy: { memoryMb: 256, cpus: 0.25 },
     promtail: { memoryMb: 256, cpus: 0.25 },
     socketProxy: { memoryMb: 64, cpus: 0.1 },
     prometheus: { memoryMb: 512, cpus: 0.5 },
@@ -35,6 +41,7 @@ export const DEFAULT_RESOURCES: Readonly<Record<Service, ResourceLimits>> = {
 /** Below these a service does not start or is OOM-killed under ordinary load. */
 export const MIN_MEMORY_MB: Readonly<Record<Service, number>> = {
     loki: 128,
+    alloy: 128,
     promtail: 64,
     socketProxy: 32,
     prometheus: 128,
@@ -49,6 +56,7 @@ export const DEFAULT_PORTS = { grafana: 3000, prometheus: 9090 } as const;
 /** The container ports each service listens on inside the network. */
 export const SERVICE_PORTS = {
     loki: 3100,
+    alloy: 12345,
     promtail: 9080,
     socketProxy: 2375,
     prometheus: 9090,

@@ -29,6 +29,14 @@ export const IMAGE_FACTS: Readonly<Record<Service, ImageFacts>> = {
         healthcheckTool: "/usr/bin/loki",
         source: "grafana/loki v3.7.3 cmd/loki/Dockerfile",
     },
+    alloy: {
+        // Ubuntu noble base; no USER (runs as root: "non-root support ... experimental"); creates /var/lib/alloy/data
+        // owned by alloy (473) mode 770. bash from the base image; no curl, no wget installed.
+        user: "0",
+        ownedDirs: [{ path: "/var/lib/alloy/data", owner: "473:473", mode: "770" }],
+        healthcheckTool: "bash",
+        source: "grafana/alloy v1.18.1 Dockerfile",
+    },
     promtail: {
         // Ubuntu noble base, no USER: root. bash comes with the base image; no curl, no wget installed.
         user: "0",

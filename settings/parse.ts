@@ -1,8 +1,8 @@
-import { DEFAULT_DOCKER_HOST, DEFAULT_IMAGES, DEFAULT_RETAIN_VOLUMES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
+import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_IMAGES, DEFAULT_RETAIN_VOLUMES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
 import { SettingsError } from "./errors";
 import { Fields } from "./fields";
 import { isPinnedImage } from "./images";
-import { APPLICATION_KINDS, Application, ApplicationKind, ContactPointSettings, PUBLISHABLE, Publishable, SERVICES, Service, Settings, SmtpSettings } from "./types";
+import { APPLICATION_KINDS, Application, ApplicationKind, COLLECTORS, Collector, ContactPointSettings, PUBLISHABLE, Publishable, SERVICES, Service, Settings, SmtpSettings } from "./types";
 import { parsePrometheusSize } from "./units";
 import { cpusRoundTrip, dockerCpus } from "../configs/dockerForms";
 
@@ -62,6 +62,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
         throw new SettingsError(lokiFields.key("ingestionBurstSizeMb"), loki.ingestionBurstSizeMb, `must be at least ingestionRateMb (${loki.ingestionRateMb})`);
     }
 
+    const collector = root.string("collector", DEFAULT_COLLECTOR, new RegExp(`^(${COLLECTORS.join("|")})$`), `expected ${COLLECTORS.join(" or ")}`) as Collector;
     const applications = parseApplications(root.key("applications"), root.raw("applications"));
     const labelText = root.string("applicationLabel", undefined, LABEL, "expected key=value, e.g. logging=enabled");
     const labelMatch = labelText ? LABEL.exec(labelText) : null;
@@ -83,6 +84,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
         logErrorsPerMinute: alertFields.number("logErrorsPerMinute", 10, 1, 1e9),
         logErrorsFor: alertFields.duration("logErrorsFor", "2m"),
         tracebacksPer5m: alertFields.number("tracebacksPer5m", 5, 1, 1e9),
+        dataDiskUsedRatio: alertFields.number("dataDiskUsedRatio", 0.85, 0.1, 0.99),
     };
     alertFields.rejectUnknown();
 
@@ -107,7 +109,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
 
     return {
         stack, environment, namePrefix, dockerHost, images, resources, publish, logRotation, loki,
-        applications, applicationLabel, prometheus, alerts, falco, grafana, demo, retainVolumes,
+        collector, applications, applicationLabel, prometheus, alerts, falco, grafana, demo, retainVolumes,
     };
 }
 

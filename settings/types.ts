@@ -1,7 +1,7 @@
 import { Duration } from "./units";
 
 /** The stack's services; each has an image and resource limits. */
-export const SERVICES = ["loki", "promtail", "socketProxy", "prometheus", "grafana", "falco", "demoPostgres", "demoExporter"] as const;
+export const SERVICES = ["loki", "alloy", "promtail", "socketProxy", "prometheus", "grafana", "falco", "demoPostgres", "demoExporter"] as const;
 export type Service = (typeof SERVICES)[number];
 
 /** Services whose ports can be published on the host. */
@@ -48,6 +48,10 @@ export interface SmtpSettings {
     readonly user?: string;
 }
 
+/** The log collector: Grafana Alloy (default), or Promtail (end of life since 2026-03-02) for parity. */
+export const COLLECTORS = ["alloy", "promtail"] as const;
+export type Collector = (typeof COLLECTORS)[number];
+
 export interface Settings {
     readonly stack: string;
     readonly environment: string;
@@ -72,6 +76,7 @@ export interface Settings {
         readonly ingestionRateMb: number;
         readonly ingestionBurstSizeMb: number;
     };
+    readonly collector: Collector;
     readonly applications: readonly Application[];
     /** Containers carrying this label ("key=value") are collected too. */
     readonly applicationLabel?: { readonly key: string; readonly value: string };
@@ -91,6 +96,8 @@ export interface Settings {
         readonly logErrorsPerMinute: number;
         /** How long the error rate must stay above that before the alert fires. */
         readonly logErrorsFor: Duration;
+        /** DataDiskFilling fires above this used share of a data volume's disk (Alloy only: host metrics). */
+        readonly dataDiskUsedRatio: number;
         /** Grafana alert: Python tracebacks per 5 minutes per container. */
         readonly tracebacksPer5m: number;
     };

@@ -1,5 +1,8 @@
 import { Settings } from "../../settings/types";
-import { falcoSelector } from "../promtail";
+import { DATA_MOUNT_DIR } from "../alloy/config";
+import { falcoSelector } from "../collection";
+import { escapeRegex } from "../labels";
+import { CONTAINER_METRICS_JOB, HOST_METRICS_JOB } from "../scrapeTargets";
 import { DashboardSpec, PanelSpec } from "./panels";
 import { ERROR_PATTERN, allLogs, postgresLogs, pythonLogs } from "./selectors";
 
@@ -23,6 +26,7 @@ export function dashboardSpecs(settings: Settings): DashboardSpec[] {
             },
             { title: "Log lines per container", kind: "timeseries", description: "Lines per second collected, per container.", queries: [{ language: "logql", expr: `sum by (container) (rate(${all}[5m]))`, legend: "{{container}}" }] },
     ];
+    if (settings.collector === "alloy") healthPanels.push(...resourcePanels(settings));
     if (settings.falco.enabled) {
         healthPanels.push({
                 title: "Falco events by rule and priority",
@@ -78,5 +82,39 @@ export function dashboardSpecs(settings: Settings): DashboardSpec[] {
             ],
         },
         { uid: uid("stack-health"), title: `Stack health (${settings.environment})`, tags, panels: healthPanels },
+    ];
+}
+
+/** Per-container CPU and memory next to each container's limit, and the disks under the data volumes (Alloy's exporters). */
+function resourcePanels(settings: Settings): PanelSpec[] {
+    const ours = `job="${CONTAINER_METRICS_JOB}", name=~"${escapeRegex(settings.namePrefix)}-.+"`;
+    const disk = `job="${HOST_METRICS_JOB}", mountpoint=~"${DATA_MOUNT_DIR}/.+"`;
+    return [
+        {
+            title: "Container memory and limit",
+            kind: "timeseries",
+            unit: "bytes",
+            description: "Working set of each of the stack's containers, and its memory limit.",
+            queries: [
+                { language: "promql", expr: `sum by (name) (container_memory_working_set_bytes{${ours}})`, legend: "{{name}}" },
+                { language: "promql", expr: `max by (name) (container_spec_memory_limit_bytes{${ours}})`, legend: "{{name}} limit" },
+            ],
+        },
+        {
+            title: "Container CPU and limit",
+            kind: "timeseries",
+            description: "CPU cores used by each of the stack's containers, and its CPU limit.",
+            queries: [
+                { language: "promql", expr: `sum by (name) (rate(container_cpu_usage_seconds_total{${ours}}[5m]))`, legend: "{{name}}" },
+                { language: "promql", expr: `max by (name) (container_spec_cpu_quota{${ours}} / container_spec_cpu_period{${ours}})`, legend: "{{name}} limit" },
+            ],
+        },
+        {
+            title: "Data disk usage",
+            kind: "bargauge",
+            unit: "percentunit",
+            description: "Used share of the disk holding each data volume (Loki, Prometheus).",
+            queries: [{ language: "promql", expr: `1 - node_filesystem_avail_bytes{${disk}} / node_filesystem_size_bytes{${disk}}`, legend: "{{mountpoint}}", instant: true }],
+        },
     ];
 }

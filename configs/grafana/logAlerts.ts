@@ -1,6 +1,6 @@
 import { Settings } from "../../settings/types";
 import { formatDuration } from "../../settings/units";
-import { falcoSelector } from "../promtail";
+import { falcoSelector } from "../collection";
 import { ERROR_PATTERN, FALCO_WARNING_OR_HIGHER, allLogs, datasourceUids, postgresLogs, pythonLogs } from "./selectors";
 
 /** A Grafana-managed alert on a LogQL metric query: fires when the last value of any series is above `above`. */

@@ -1,5 +1,5 @@
 import { Settings } from "../../settings/types";
-import { LOG_JOB } from "../promtail";
+import { LOG_JOB } from "../collection";
 import { applicationNames, containerName, escapeRegex } from "../labels";
 
 /** Datasource UIDs: fixed per stack, so dashboards and alert rules can name them before they exist. */

@@ -1,4 +1,5 @@
-import { PYTHON_FIRSTLINE, promtailConfig } from "../../configs/promtail";
+import { PYTHON_FIRSTLINE } from "../../configs/collection";
+import { promtailConfig } from "../../configs/promtail";
 import { parseSettings } from "../../settings/parse";
 import { pythonEntries } from "../real/appLogs";
 

@@ -72,6 +72,8 @@ export function createRequest(c: Registered, image: string, hostLacks: readonly 
             SecurityOpt: i.securityOpts,
             Privileged: i.privileged ?? false,
             PidMode: i.pidMode,
+            // Not in @types/dockerode's HostConfig; the Engine API has it since 1.41.
+            ...({ CgroupnsMode: i.cgroupnsMode } as object),
             PortBindings: Object.fromEntries(ports.map((p) => [`${p.internal}/${p.protocol}`, [{ HostIp: p.ip, HostPort: String(p.external) }]])),
             Memory: i.memory ? i.memory * 1024 * 1024 : undefined,
             MemorySwap: i.memorySwap ? i.memorySwap * 1024 * 1024 : undefined,

@@ -1,4 +1,5 @@
 import * as path from "path";
+import { collectorView } from "./collector";
 import { renderAll } from "../../configs";
 import { formatDuration } from "../../settings/units";
 import { Settings } from "../../settings/types";
@@ -51,7 +52,9 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
         });
         test("alerts exist only for what is deployed", () => {
             const alerts: string[] = uploaded(seed(program.run(), "prometheus"), "alerts.yml").groups[0].rules.map((r: any) => r.alert);
-            expect(alerts).toEqual(expect.arrayContaining(["LokiDown", "LokiHighIngestionRate", "PromtailDown", "PrometheusTargetMissing", "LokiRequestErrors"]));
+            expect(alerts).toEqual(expect.arrayContaining(["LokiDown", "LokiHighIngestionRate", "CollectorDown", "PrometheusTargetMissing", "LokiRequestErrors"]));
+            // Host metrics (and so the disk alert) come with Alloy only.
+            expect(alerts.includes("DataDiskFilling")).toBe(settings.collector === "alloy");
             expect(alerts.includes("FalcoDown")).toBe(settings.falco.enabled);
             expect(alerts.includes("GrafanaDown")).toBe(!settings.grafana.externalUrl);
         });
@@ -90,16 +93,14 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
             });
             test("scraped", () => expect(jobs()).toContain("falco"));
             test("its JSON events become a priority label in the collector", () => {
-                const cfg = uploaded(seed(program.run(), "promtail"), "promtail.yaml");
-                const falcoMatch = cfg.scrape_configs[0].pipeline_stages.find((s: any) => s.match?.selector.includes("falco"));
-                expect(falcoMatch.match.stages).toEqual([{ json: { expressions: { priority: "priority" } } }, { labels: { priority: "" } }]);
+                const step = collectorView(program.run(), settings).steps.find((s) => s.selector === `{container="${settings.namePrefix}-falco"}`);
+                expect(step?.stages).toEqual([{ type: "json", expressions: { priority: "priority" } }, { type: "labels", values: { priority: "" } }]);
             });
         } else {
             test("no container, no scrape job, no JSON stage", () => {
                 expect(falcos()).toHaveLength(0);
                 expect(jobs()).not.toContain("falco");
-                const cfg = uploaded(seed(program.run(), "promtail"), "promtail.yaml");
-                expect(JSON.stringify(cfg)).not.toContain("falco");
+                expect(JSON.stringify(collectorView(program.run(), settings))).not.toContain("falco");
             });
         }
     });

@@ -1,6 +1,7 @@
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { Settings } from "../../settings/types";
+import { collectorView, discovered, relabel } from "./collector";
 import { ProgramRun, Registered, byType, container, isSeed, reveal, runProgram, seed, stackConfig, uploaded } from "./mocks";
 
 const CONTAINER = "docker:index/container:Container";
@@ -152,36 +153,63 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         });
     });
 
-    describe(`${stack}: Promtail`, () => {
-        const promtail = () => container(program.run(), "promtail");
-        test("limits and image from settings", () => {
-            expect(promtail().inputs.memory).toBe(settings.resources.promtail.memoryMb);
-            expect(image(program.run(), "promtail")).toBe(settings.images.promtail);
+    describe(`${stack}: log collector (${settings.collector})`, () => {
+        const collector = () => container(program.run(), settings.collector);
+        const view = () => collectorView(program.run(), settings);
+        test("the collector the stack file names, and only that one; limits and image from settings", () => {
+            const other = settings.collector === "alloy" ? "promtail" : "alloy";
+            expect(byType(program.run(), CONTAINER).filter((c) => label(c, "observability.component") === other)).toEqual([]);
+            expect(collector().inputs.memory).toBe(settings.resources[settings.collector].memoryMb);
+            expect(image(program.run(), settings.collector)).toBe(settings.images[settings.collector]);
         });
-        test("no Docker socket (the read-only proxy instead); positions on a named volume", () => {
-            expect(promtail().inputs.mounts.filter((m: any) => m.type === "bind")).toEqual([]);
+        test("no Docker socket (the read-only proxy instead), no host mount but the read-only cgroup tree for container metrics", () => {
+            const binds = collector().inputs.mounts.filter((m: any) => m.type === "bind");
+            expect(binds).toEqual(settings.collector === "alloy" ? [{ type: "bind", source: "/sys/fs/cgroup", target: "/sys/fs/cgroup", readOnly: true }] : []);
             const proxy = container(program.run(), "socket-proxy");
             expect(proxy.inputs.mounts).toEqual([{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true }]);
             expect(proxy.inputs.envs).toEqual(expect.arrayContaining(["CONTAINERS=1", "EVENTS=1", "POST=0"]));
             expect(proxy.inputs.ports ?? []).toEqual([]);
-            const cfg = uploaded(seed(program.run(), "promtail"), "promtail.yaml");
-            const positionsDir = cfg.positions.filename.replace(/\/[^/]+$/, "");
-            const mount = promtail().inputs.mounts.find((m: any) => m.target === positionsDir);
-            expect(mount).toEqual(expect.objectContaining({ type: "volume", source: `${settings.namePrefix}-promtail-positions` }));
+            expect(view().dockerHost).toBe("tcp://socket-proxy:2375");
         });
-        test("one Docker-discovery job, no docker stage, pushes to Loki", () => {
-            const cfg = uploaded(seed(program.run(), "promtail"), "promtail.yaml");
-            expect(cfg.scrape_configs).toHaveLength(1);
-            expect(cfg.scrape_configs[0].docker_sd_configs[0].host).toBe("tcp://socket-proxy:2375");
-            expect(JSON.stringify(cfg.scrape_configs[0].pipeline_stages)).not.toContain('"docker"');
-            expect(cfg.clients).toEqual([{ url: "http://loki:3100/loki/api/v1/push" }]);
+        test("positions on a named volume that survives replacement", () => {
+            const volumes = collector().inputs.mounts.filter((m: any) => m.type === "volume" && !m.readOnly && m.target !== "/config");
+            expect(volumes).toHaveLength(1);
+            expect(volumes[0].source).toMatch(new RegExp(`^${settings.namePrefix}-${settings.collector}-`));
+            const volume = byType(program.run(), "docker:index/volume:Volume").find((v) => v.inputs.name === volumes[0].source)!;
+            expect(volume.options?.retainOnDelete).toBe(settings.retainVolumes);
+            if (settings.collector === "promtail") expect(uploaded(seed(program.run(), "promtail"), "promtail.yaml").positions.filename.startsWith(`${volumes[0].target}/`)).toBe(true);
+            else expect(collector().inputs.command).toContain(`--storage.path=${volumes[0].target}`);
         });
-        test("collects every configured application container", () => {
-            const cfg = uploaded(seed(program.run(), "promtail"), "promtail.yaml");
-            const byName = cfg.scrape_configs[0].relabel_configs.find((r: any) => r.source_labels?.[0] === "__meta_docker_container_name" && r.target_label === "__tmp_collect");
-            const names = new RegExp(`^${byName.regex}$`);
-            for (const app of settings.applications) expect(names.test(`/${app.name}`)).toBe(true);
-            expect(names.test("/unrelated")).toBe(false);
+        test("pushes to the stack's Loki", () => expect(view().lokiUrl).toBe("http://loki:3100/loki/api/v1/push"));
+        test("collects the stack's containers, every configured application and labelled containers, nothing else, with the dashboards' labels", () => {
+            const rules = view().rules;
+            const env = settings.environment;
+            const own = relabel(rules, discovered(`${settings.namePrefix}-loki`, { "observability.stack": settings.namePrefix, "observability.component": "loki" }));
+            expect(own).toEqual({ container: `${settings.namePrefix}-loki`, service: "loki", job: "docker", environment: env });
+            for (const app of settings.applications) {
+                expect(relabel(rules, discovered(app.name))).toEqual({ container: app.name, job: "docker", environment: env });
+                expect(relabel(rules, discovered(app.name, { "com.docker.compose.service": "shop" }))).toEqual({ container: app.name, service: "shop", job: "docker", environment: env });
+            }
+            if (settings.applicationLabel) {
+                const { key, value } = settings.applicationLabel;
+                expect(relabel(rules, discovered("labelled", { [key]: value }))).toEqual({ container: "labelled", job: "docker", environment: env });
+                expect(relabel(rules, discovered("labelled", { [key]: `${value}x` }))).toBeUndefined();
+            }
+            expect(relabel(rules, discovered("unrelated"))).toBeUndefined();
+            expect(relabel(rules, discovered("other-stack-loki", { "observability.stack": `${settings.namePrefix}x` }))).toBeUndefined();
+            // A name that only contains an application's name is not that application.
+            for (const app of settings.applications) expect(relabel(rules, discovered(`${app.name}-old`))).toBeUndefined();
+        });
+        test("joins Python tracebacks into one entry, for the Python applications only", () => {
+            const python = settings.applications.filter((a) => a.kind === "python").map((a) => a.name);
+            const multiline = view().steps.filter((s) => s.stages.some((st) => st.type === "multiline"));
+            if (python.length === 0) return expect(multiline).toEqual([]);
+            expect(multiline).toHaveLength(1);
+            expect(multiline[0].selector).toBe(`{container=~"${python.join("|")}"}`);
+            const stage = multiline[0].stages[0] as any;
+            expect(new RegExp(stage.firstline).test("Traceback (most recent call last):")).toBe(false);
+            expect(new RegExp(stage.firstline).test("2026-11-25 10:00:00,123 ERROR app: failed")).toBe(true);
+            expect(stage.max_wait_time).toBe("3s");
         });
     });
 }

@@ -1,6 +1,7 @@
 /**
- * The rendered prometheus.yml and alerts.yml run by the real Prometheus, scraping the real Loki and Promtail
- * on loopback; stopping Loki makes LokiDown pending, then firing within its `for`.
+ * The rendered prometheus.yml and alerts.yml of dev (which runs Alloy) run by the real Prometheus, scraping
+ * the real Loki on loopback, and a stand-in for Alloy's port (tests/real/fakeAlloy.ts) serving host and
+ * container metrics made for the tests; stopping Loki makes LokiDown pending, then firing within its `for`.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -15,6 +16,7 @@ import { engine, requireEngine } from "../engine/docker";
 import { stackConfig } from "../harness/mocks";
 import { Running, binary, freePort, sleep, tempDir } from "./binaries";
 import { LocalPipeline, startLocalPipeline } from "./localConfigs";
+import { DISK_USED, FakeAlloy, startFakeAlloy } from "./fakeAlloy";
 
 const DOWN_FOR_SECONDS = 10;
 // A short `for` and scrape interval through the stack's own settings, so the test waits seconds, not minutes.
@@ -27,6 +29,7 @@ let pipeline: LocalPipeline;
 let prometheus: Running;
 let api: string;
 let lokiBase: string;
+let alloy: FakeAlloy;
 
 async function get(pathAndQuery: string): Promise<any> {
     const res = await fetch(`${api}${pathAndQuery}`);
@@ -39,11 +42,13 @@ beforeAll(async () => {
     lokiBase = pipeline.lokiUrl;
     const dir = tempDir("real-prometheus");
     const promHttp = await freePort();
+    expect(settings.collector).toBe("alloy");
+    alloy = await startFakeAlloy(await freePort(), ["loki", "alloy", "prometheus", "grafana"].map((s) => `${settings.namePrefix}-${s}`));
     const hostPort = (url: string) => url.replace(/^http:\/\//, "");
     // Only the targets' addresses move to loopback: the stack's aliases do not resolve on the host.
     const moved: Record<string, string> = {
         [`loki:${SERVICE_PORTS.loki}`]: hostPort(pipeline.lokiUrl),
-        [`promtail:${SERVICE_PORTS.promtail}`]: hostPort(pipeline.promtailUrl),
+        [`alloy:${SERVICE_PORTS.alloy}`]: alloy.address,
         [`localhost:${SERVICE_PORTS.prometheus}`]: `127.0.0.1:${promHttp}`,
     };
     const cfg = prometheusConfig(settings);
@@ -63,18 +68,19 @@ beforeAll(async () => {
 afterAll(async () => {
     await prometheus?.stop();
     await pipeline?.stop();
+    await alloy?.stop();
 });
 
-test("Loki, Promtail and Prometheus itself are scraped and up", async () => {
+test("Loki, the collector's port (its own, host and container metrics) and Prometheus itself are scraped and up", async () => {
     const deadline = Date.now() + 30_000;
     let health: Record<string, string> = {};
     while (Date.now() < deadline) {
         const { activeTargets } = await get("/targets");
         health = Object.fromEntries(activeTargets.map((t: any) => [t.labels.job, t.health]));
-        if (["loki", "promtail", "prometheus"].every((j) => health[j] === "up")) break;
+        if (["loki", "alloy", "node", "cadvisor", "prometheus"].every((j) => health[j] === "up")) break;
         await sleep(1000);
     }
-    expect(health).toEqual(expect.objectContaining({ loki: "up", promtail: "up", prometheus: "up" }));
+    expect(health).toEqual(expect.objectContaining({ loki: "up", alloy: "up", node: "up", cadvisor: "up", prometheus: "up" }));
 });
 
 test("every rule of alerts.yml is loaded", async () => {
@@ -102,6 +108,17 @@ test("every dashboard PromQL query returns data from this Prometheus scraping th
         }
         expect({ panel, expr, data: samples > 0 }).toEqual({ panel, expr, data: true });
     }
+});
+
+test("DataDiskFilling's expression selects the disk over its threshold and only that one", async () => {
+    const rule = (yaml.load(renderAlertRules(settings)) as any).groups[0].rules.find((r: any) => r.alert === "DataDiskFilling");
+    let result: any[] = [];
+    for (const deadline = Date.now() + 30_000; result.length === 0 && Date.now() < deadline; await sleep(1000)) {
+        result = (await get(`/query?${new URLSearchParams({ query: rule.expr })}`)).result;
+    }
+    const over = Object.entries(DISK_USED).filter(([, used]) => used > settings.alerts.dataDiskUsedRatio).map(([service]) => `/data/${service}`);
+    expect(over.length).toBeGreaterThan(0);
+    expect(result.map((r: any) => r.metric.mountpoint).sort()).toEqual(over.sort());
 });
 
 test("stopping Loki makes LokiDown pending, then firing within its `for`", async () => {

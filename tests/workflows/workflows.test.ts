@@ -125,6 +125,9 @@ test("e2e.yml: an error burst reaches a webhook as the Grafana alert; destroy an
     expect(configure).toMatch(/--path grafana\.contactPoint\.kind webhook/);
     expect(configure).toMatch(/--secret contactPointUrl http:\/\/e2e-receiver:8080\//);
     expect(configure).toMatch(/retainVolumes true/);
+    // Both collectors deployed for real (Alloy has no offline run here).
+    expect(job.strategy.matrix.collector).toEqual(["alloy", "promtail"]);
+    expect(configure).toMatch(/collector \$\{\{ matrix\.collector \}\}/);
     expect(at(/pulumi config set/)).toBeLessThan(at(/npm run up -- dev/));
     const receiver = at(/--name e2e-receiver --network obs-dev-net .*webhookReceiver\.mjs/);
     const waitAlert = at(/waitForAlert\.mjs http:\/\/127\.0\.0\.1:18080 "Error rate per container" ecommerce-dashboard \d+/);
