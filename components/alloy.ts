@@ -4,7 +4,7 @@ import { ALLOY_STORAGE_DIR, DATA_MOUNT_DIR, renderAlloyConfig } from "../configs
 import { CONFIG_DIR } from "../configs/paths";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { IMAGE_FACTS } from "../settings/imageFacts";
-import { HardenedContainer, ServiceArgs, dataVolume } from "./hardenedContainer";
+import { HardenedContainer, ServiceArgs, bashHttpCheck, dataVolume } from "./hardenedContainer";
 
 /** The `alloy` user and group the image creates (uid 473): the owner of its storage directory. */
 const ALLOY_USER = IMAGE_FACTS.alloy.ownedDirs[0].owner;
@@ -57,13 +57,7 @@ export class Alloy extends pulumi.ComponentResource {
                 // needs no root here: it reads the proxy over TCP and world-readable cgroup and mount information.
                 user: ALLOY_USER,
                 // bash from the Ubuntu base image, which has neither curl nor wget (IMAGE_FACTS.alloy).
-                healthcheck: {
-                    test: [
-                        IMAGE_FACTS.alloy.healthcheckTool,
-                        "-c",
-                        `exec 3<>/dev/tcp/127.0.0.1/${SERVICE_PORTS.alloy} && printf 'GET /-/ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3`,
-                    ],
-                },
+                healthcheck: { test: bashHttpCheck(IMAGE_FACTS.alloy.healthcheckTool, SERVICE_PORTS.alloy, "/-/ready") },
             },
             { parent: this },
         );

@@ -160,3 +160,11 @@ export function dataVolume(
         { parent, retainOnDelete: settings.retainVolumes },
     );
 }
+
+/**
+ * A healthcheck for images with bash but neither curl nor wget (Ubuntu-based Promtail and Alloy): an HTTP GET
+ * through bash's /dev/tcp, healthy on a 200.
+ */
+export function bashHttpCheck(bash: string, port: number, path: string): string[] {
+    return [bash, "-c", `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3`];
+}

@@ -3,7 +3,7 @@ import { CONFIG_DIR } from "../configs/paths";
 import { PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "../configs/promtail";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { IMAGE_FACTS } from "../settings/imageFacts";
-import { HardenedContainer, dataVolume, ServiceArgs } from "./hardenedContainer";
+import { HardenedContainer, ServiceArgs, bashHttpCheck, dataVolume } from "./hardenedContainer";
 
 export type PromtailArgs = ServiceArgs;
 
@@ -34,13 +34,7 @@ export class Promtail extends pulumi.ComponentResource {
                 volumes: [{ volume: positions, path: PROMTAIL_POSITIONS_DIR }],
                 // No Docker socket: discovery and log tailing go through the read-only API proxy (SocketProxy).
                 // bash from the Ubuntu base image, which has neither curl nor wget (IMAGE_FACTS.promtail).
-                healthcheck: {
-                    test: [
-                        IMAGE_FACTS.promtail.healthcheckTool,
-                        "-c",
-                        `exec 3<>/dev/tcp/127.0.0.1/${SERVICE_PORTS.promtail} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3`,
-                    ],
-                },
+                healthcheck: { test: bashHttpCheck(IMAGE_FACTS.promtail.healthcheckTool, SERVICE_PORTS.promtail, "/ready") },
                 // The image's root, with every capability dropped: it reads no host file, only the proxy and its volume.
             },
             { parent: this },

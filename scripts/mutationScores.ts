@@ -1,0 +1,51 @@
+/**
+ * npm run test:mutation ends here: reads Stryker's JSON report and prints the mutation score of each
+ * mutated folder; exits 1 when one is under the bar (80%). Scores as Stryker counts them: killed and
+ * timed-out mutants over all valid ones (ignored and compile-error mutants excluded; no-coverage counts as survived).
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+export const FOLDERS = ["settings", "configs", "components", "policy", "scripts"] as const;
+export const BAR = 80;
+
+interface Mutant {
+    readonly status: string;
+}
+interface Report {
+    readonly files: Record<string, { readonly mutants: Mutant[] }>;
+}
+
+const DETECTED = new Set(["Killed", "Timeout"]);
+const UNDETECTED = new Set(["Survived", "NoCoverage"]);
+
+export function folderScores(report: Report, root: string): Record<string, { detected: number; valid: number; score: number }> {
+    const out: Record<string, { detected: number; valid: number; score: number }> = {};
+    for (const folder of FOLDERS) {
+        let detected = 0;
+        let valid = 0;
+        for (const [file, { mutants }] of Object.entries(report.files)) {
+            const relative = path.relative(root, path.resolve(root, file)).split(path.sep);
+            if (relative[0] !== folder) continue;
+            for (const m of mutants) {
+                if (DETECTED.has(m.status)) detected++;
+                if (DETECTED.has(m.status) || UNDETECTED.has(m.status)) valid++;
+            }
+        }
+        out[folder] = { detected, valid, score: valid === 0 ? 0 : (100 * detected) / valid };
+    }
+    return out;
+}
+
+if (require.main === module) {
+    const root = path.join(__dirname, "..");
+    const file = process.argv[2] ?? path.join(root, "reports", "mutation", "mutation.json");
+    const scores = folderScores(JSON.parse(fs.readFileSync(file, "utf8")) as Report, root);
+    let failed = false;
+    for (const [folder, s] of Object.entries(scores)) {
+        const ok = s.valid > 0 && s.score >= BAR;
+        failed ||= !ok;
+        console.log(`${folder.padEnd(12)} ${s.score.toFixed(1).padStart(5)}%  (${s.detected}/${s.valid} mutants detected)${ok ? "" : `  below ${BAR}%`}`);
+    }
+    process.exitCode = failed ? 1 : 0;
+}
