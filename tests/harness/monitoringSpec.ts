@@ -1,6 +1,8 @@
 import * as path from "path";
 import { collectorView } from "./collector";
-import { renderAll } from "../../configs";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import { formatDuration } from "../../settings/units";
 import { Settings } from "../../settings/types";
 import { ProgramRun, byType, container, isSeed, reveal, seed, uploaded } from "./mocks";
@@ -14,15 +16,27 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
     const prometheus = () => container(program.run(), "prometheus");
 
     describe(`${stack}: uploaded files are exactly what \`npm run render\` writes`, () => {
-        test("every rendered file is uploaded, byte for byte, into its service's container", () => {
-            const rendered = renderAll(settings);
+        test("every file `npm run render` writes is uploaded, byte for byte, into its service's container, and nothing else but secrets", () => {
+            // The real script, in its own process, reading the same stack file.
+            const out = fs.mkdtempSync(path.join(os.tmpdir(), `render-${stack}-`));
+            execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(__dirname, "..", "..", "scripts", "render.ts"), stack, out], { stdio: "pipe" });
+            const rendered: Record<string, string> = {};
+            const walk = (dir: string): void => {
+                for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+                    const full = path.join(dir, e.name);
+                    if (e.isDirectory()) walk(full);
+                    else rendered[path.relative(out, full)] = fs.readFileSync(full, "utf8");
+                }
+            };
+            walk(out);
             const uploads: Record<string, string> = {};
             for (const c of byType(program.run(), CONTAINER)) {
-                // Grafana's admin password file is a secret, not configuration: never rendered.
-                for (const u of reveal(c.inputs.uploads ?? []).filter((u: any) => !u.file.endsWith("/admin_password"))) {
+                // Secrets (Grafana's admin and SMTP passwords) are not configuration: never rendered.
+                for (const u of reveal(c.inputs.uploads ?? []).filter((u: any) => !/\/(admin|smtp)_password$/.test(u.file))) {
                     uploads[`${label(c, "observability.component")}/${path.basename(u.file)}`] = reveal(u.content);
                 }
             }
+            expect(Object.keys(rendered).length).toBeGreaterThanOrEqual(4);
             expect(uploads).toEqual(rendered);
         });
     });

@@ -73,12 +73,30 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(label(c, "observability.stack")).toBe(settings.namePrefix);
             }
         });
-        test("healthcheck, limits, no-new-privileges, capabilities dropped, replaced delete-first", () => {
+        test("every container, seeds included, is replaced delete-first (fixed names and ports)", () => {
+            const all = byType(program.run(), CONTAINER);
+            expect(all.length).toBeGreaterThanOrEqual(8);
+            for (const c of all) expect({ container: c.name, deleteBeforeReplace: c.options?.deleteBeforeReplace }).toEqual({ container: c.name, deleteBeforeReplace: true });
+        });
+        test("a configured service waits for its seed; data volumes are kept on destroy exactly when the settings say", () => {
+            for (const c of containers().filter((x) => (x.inputs.mounts ?? []).some((m: any) => m.target === "/config"))) {
+                expect(c.options?.dependsOn).toContain(`${c.name}-config`);
+            }
+            const volumes = byType(program.run(), "docker:index/volume:Volume");
+            const data = volumes.filter((v) => !v.inputs.name.endsWith("-config"));
+            expect(data.length).toBeGreaterThanOrEqual(3);
+            for (const v of data) expect({ volume: v.inputs.name, retained: v.options?.retainOnDelete ?? false }).toEqual({ volume: v.inputs.name, retained: settings.retainVolumes });
+            // Configuration volumes are rebuilt from the program: never kept.
+            for (const v of volumes.filter((x) => x.inputs.name.endsWith("-config"))) expect(v.options?.retainOnDelete ?? false).toBe(false);
+        });
+        test("healthcheck, limits from settings, no-new-privileges, capabilities dropped", () => {
             for (const c of containers()) {
+
                 expect(c.inputs.healthcheck.tests[0]).toBe("CMD");
                 expect(c.inputs.healthcheck.tests.length).toBeGreaterThan(1);
-                expect(c.inputs.memory).toBeGreaterThanOrEqual(16);
-                expect(Number(c.inputs.cpus)).toBeGreaterThan(0);
+                const service = label(c, "observability.component") as string;
+                const key = service.replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase()) as keyof Settings["resources"];
+                expect({ service, memory: c.inputs.memory, cpus: Number(c.inputs.cpus) }).toEqual({ service, memory: settings.resources[key].memoryMb, cpus: settings.resources[key].cpus });
                 expect(c.inputs.securityOpts).toContain("no-new-privileges:true");
                 expect(c.inputs.capabilities.drops).toEqual(["ALL"]);
                 expect(c.inputs.tmpfs["/tmp"]).toBeDefined();
