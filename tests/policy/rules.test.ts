@@ -77,3 +77,43 @@ test("what is allowed stays allowed", () => {
 });
 
 test("stack from URN", () => expect(stackOf("urn:pulumi:prod::observability::t::n")).toBe("prod"));
+
+// Every API section Tecnativa/docker-socket-proxy v0.4.1 can open besides the read-only ones we use
+// (its README's variable list; haproxy.cfg at that tag): each one alone must be refused.
+const WRITE_OR_WIDE_SECTIONS = ["POST", "EXEC", "BUILD", "COMMIT", "IMAGES", "VOLUMES", "NETWORKS", "SECRETS", "CONFIGS", "SWARM", "SERVICES", "TASKS", "NODES", "PLUGINS", "SYSTEM", "AUTH", "ALLOW_START", "ALLOW_STOP", "ALLOW_RESTARTS", "SESSION", "GRPC", "DISTRIBUTION"];
+test.each(WRITE_OR_WIDE_SECTIONS.filter((s) => s !== "POST"))("the socket proxy may not open %s", (section) => {
+    const found = violations([good("socket-proxy", { envs: ["CONTAINERS=1", "POST=0", `${section}=1`] })]);
+    expect(found).toEqual([expect.stringMatching(new RegExp(`^socket-proxy-read-only: .*${section}`))]);
+});
+
+test("every violation names the resource it is about", () => {
+    for (const [, resource] of BAD) {
+        const who = resource.type === CONTAINER ? resource.props.labels[0].value : resource.props.name;
+        for (const v of violations([resource])) expect(v).toContain(who);
+    }
+});
+
+test("the edges of each rule", () => {
+    // A healthcheck needs a command after CMD.
+    expect(violations([good("loki", { healthcheck: { tests: ["CMD"] } })])).toEqual([expect.stringMatching(/^healthcheck: container loki/)]);
+    // Restart policies that restart, and the local log driver, are fine; a json-file log without max-file is not.
+    for (const restart of ["always", "on-failure"]) expect(violations([good("loki", { restart })])).toEqual([]);
+    expect(violations([good("loki", { logDriver: "local", logOpts: {} })])).toEqual([]);
+    expect(violations([good("loki", { logOpts: { "max-size": "10m" } })])).toEqual([expect.stringMatching(/^log-rotation: container loki/)]);
+    expect(violations([good("loki", { logDriver: "syslog" })])).toEqual([expect.stringMatching(/^log-rotation:/)]);
+    // Every interface, however it is written; a memory limit of zero is none.
+    for (const ip of ["::", "", undefined]) {
+        expect(violations([good("grafana", { ports: [{ internal: 3000, external: 3000, ip }], envs: ["GF_AUTH_ANONYMOUS_ENABLED=false"] })])).toEqual([
+            "no-public-ports: container grafana publishes port 3000 on every interface",
+        ]);
+    }
+    expect(violations([good("loki", { memory: 0 })])).toEqual(["memory-limit: container loki has no memory limit"]);
+    // In prod: a retained data volume passes; a configuration volume is rebuilt from the program, never retained.
+    const volume = (name: string, labels: unknown[]) => ({ type: "docker:index/volume:Volume", urn: urn("prod", "v"), props: { name, labels } });
+    expect(violations([volume("obs-prod-loki-data", [{ label: "observability.retained", value: "true" }])])).toEqual([]);
+    expect(violations([volume("obs-prod-loki-config", [])])).toEqual([]);
+    // A pinned reference (not only an image ID) is a pinned container image.
+    expect(violations([good("loki", { image: "grafana/loki:3.7.3" })])).toEqual([]);
+    // Grafana without any environment is not safe; other services need no Grafana setting.
+    expect(violations([good("grafana", { envs: undefined })])).toEqual(["grafana-no-anonymous: Grafana does not disable anonymous access"]);
+});
