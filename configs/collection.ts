@@ -65,7 +65,7 @@ export function relabelRules(settings: Settings): RelabelRule[] {
 }
 
 /** Stream selector of the containers whose Python tracebacks are joined into one entry. */
-export function tracebackSelector(settings: Settings): string | undefined {
+function tracebackSelector(settings: Settings): string | undefined {
     const names = applicationNames(settings, "python").map(escapeRegex);
     return names.length > 0 ? `{container=~"${names.join("|")}"}` : undefined;
 }

@@ -56,7 +56,7 @@ export function describeChanges(summary: Record<string, number>): string {
 }
 
 /** The stack's Docker engine, as its stack file sets it (or the default for a stack without one). */
-export function stackDockerHost(stack: string): string {
+function stackDockerHost(stack: string): string {
     const file = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
     const raw = fs.existsSync(file) ? rawConfig(readStackFile(stack, PROJECT_DIR)) : {};
     return parseSettings(stack, raw).dockerHost;

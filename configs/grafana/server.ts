@@ -5,8 +5,8 @@ import { CONFIG_DIR } from "../paths";
 /** The image's own entrypoint, which the start script hands over to. */
 const IMAGE_ENTRYPOINT = (IMAGE_FACTS.grafana.entrypoint ?? ["/run.sh"]).join(" ");
 
-export const ADMIN_PASSWORD_FILE = `${CONFIG_DIR}/admin_password`;
-export const SMTP_PASSWORD_FILE = `${CONFIG_DIR}/smtp_password`;
+const ADMIN_PASSWORD_FILE = `${CONFIG_DIR}/admin_password`;
+const SMTP_PASSWORD_FILE = `${CONFIG_DIR}/smtp_password`;
 export const START_SCRIPT = `${CONFIG_DIR}/start.sh`;
 
 /**

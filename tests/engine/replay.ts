@@ -20,7 +20,7 @@ export function runsAs(c: Registered): string {
 }
 
 /** Go's time.ParseDuration, as the provider applies it to healthcheck durations ("1m0s", "15s", "500ms"). */
-export const durationNs = (d: string | undefined) => {
+const durationNs = (d: string | undefined) => {
     if (d === undefined) return undefined;
     const units: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
     if (d === "0") return 0;
@@ -30,7 +30,7 @@ export const durationNs = (d: string | undefined) => {
 };
 
 /** Docker's ParseCPUs (docker/cli opts/opts.go): the decimal read exactly, in nano-CPUs; "10." is 10. */
-export const nanoCpus = (text: string | undefined) => {
+const nanoCpus = (text: string | undefined) => {
     if (text === undefined) return undefined;
     const m = /^(\d*)(?:\.(\d{0,9}))?$/.exec(text);
     if (!m) throw new Error(`cpus ${text} is too precise or not a number`);
