@@ -1,0 +1,77 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/**
+ * The bail harness Stryker's Jest runs with (jest.mutation.config.js): during a mutant run the first failure
+ * ends the run; with no active mutant (Stryker's dry run, which measures coverage) and for a surviving mutant
+ * every test runs. Proven by running Jest itself on made-up test files.
+ */
+const ROOT = path.join(__dirname, "..", "..");
+const mutationConfig = require(path.join(ROOT, "jest.mutation.config.js"));
+
+const FILES: Record<string, string> = {
+    // Named so that the sequencer below runs them in this order.
+    "a.test.js": 'test("a1 passes", () => {});\ntest("a2 fails", () => { throw new Error("killed"); });\ntest("a3 after the failure", () => {});\n',
+    "b.test.js": 'test("b1 in the next file", () => {});\n',
+};
+const PASSING: Record<string, string> = {
+    "a.test.js": 'test("a1 passes", () => {});\n',
+    "b.test.js": 'test("b1 passes", () => {});\n',
+};
+
+function runJest(files: Record<string, string>, activeMutant: string | undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-bail-"));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    fs.writeFileSync(
+        path.join(dir, "sequencer.js"),
+        'const S = require(require.resolve("@jest/test-sequencer", { paths: [process.env.JEST_ROOT] })).default;\n' +
+            "module.exports = class extends S { sort(t) { return [...t].sort((x, y) => x.path.localeCompare(y.path)); } };\n",
+    );
+    const config = {
+        rootDir: dir,
+        testMatch: ["**/*.test.js"],
+        testEnvironment: mutationConfig.testEnvironment,
+        runner: mutationConfig.runner,
+        testSequencer: path.join(dir, "sequencer.js"),
+    };
+    const env: NodeJS.ProcessEnv = { ...process.env, JEST_ROOT: ROOT };
+    delete env.__STRYKER_ACTIVE_MUTANT__;
+    if (activeMutant !== undefined) env.__STRYKER_ACTIVE_MUTANT__ = activeMutant;
+    const out = path.join(dir, "result.json");
+    spawnSync(process.execPath, [require.resolve("jest/bin/jest"), "--runInBand", "--config", JSON.stringify(config), "--json", "--outputFile", out], {
+        cwd: dir,
+        env,
+        encoding: "utf8",
+    });
+    const result = JSON.parse(fs.readFileSync(out, "utf8"));
+    const status: Record<string, string> = {};
+    for (const file of result.testResults) for (const t of file.assertionResults) status[t.title] = t.status;
+    return { status, filesRun: result.testResults.map((f: any) => path.basename(f.name)) };
+}
+
+describe("mutation runs bail at the first failure (jest.mutation.config.js)", () => {
+    test("the configuration is the unit tier's, with the bail environment and runner", () => {
+        const base = require(path.join(ROOT, "jest.config.js"));
+        expect({ ...mutationConfig, testEnvironment: undefined, runner: undefined }).toEqual({ ...base, testEnvironment: undefined, runner: undefined });
+    });
+
+    test("with a mutant active, the tests after the first failure and the files after it do not run", () => {
+        const { status, filesRun } = runJest(FILES, "17");
+        expect(status).toEqual({ "a1 passes": "passed", "a2 fails": "failed", "a3 after the failure": "pending" });
+        expect(filesRun).toEqual(["a.test.js"]);
+    });
+
+    test("with no mutant active (Stryker's dry run) every test runs", () => {
+        const { status, filesRun } = runJest(FILES, undefined);
+        expect(status).toEqual({ "a1 passes": "passed", "a2 fails": "failed", "a3 after the failure": "passed", "b1 in the next file": "passed" });
+        expect(filesRun).toEqual(["a.test.js", "b.test.js"]);
+    });
+
+    test("a mutant no test kills runs every test (a survivor is only declared after all of them)", () => {
+        const { status, filesRun } = runJest(PASSING, "17");
+        expect(status).toEqual({ "a1 passes": "passed", "b1 passes": "passed" });
+        expect(filesRun).toEqual(["a.test.js", "b.test.js"]);
+    });
+});
