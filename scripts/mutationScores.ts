@@ -37,15 +37,21 @@ export function folderScores(report: Report, root: string): Record<string, { det
     return out;
 }
 
+/** One line per folder, and whether any is under the bar (or has no mutant to measure). */
+export function summary(scores: ReturnType<typeof folderScores>): { lines: string[]; failed: boolean } {
+    let failed = false;
+    const lines = Object.entries(scores).map(([folder, s]) => {
+        const ok = s.valid > 0 && s.score >= BAR;
+        failed ||= !ok;
+        return `${folder.padEnd(12)} ${s.score.toFixed(1).padStart(5)}%  (${s.detected}/${s.valid} mutants detected)${ok ? "" : `  below ${BAR}%`}`;
+    });
+    return { lines, failed };
+}
+
 if (require.main === module) {
     const root = path.join(__dirname, "..");
     const file = process.argv[2] ?? path.join(root, "reports", "mutation", "mutation.json");
-    const scores = folderScores(JSON.parse(fs.readFileSync(file, "utf8")) as Report, root);
-    let failed = false;
-    for (const [folder, s] of Object.entries(scores)) {
-        const ok = s.valid > 0 && s.score >= BAR;
-        failed ||= !ok;
-        console.log(`${folder.padEnd(12)} ${s.score.toFixed(1).padStart(5)}%  (${s.detected}/${s.valid} mutants detected)${ok ? "" : `  below ${BAR}%`}`);
-    }
+    const { lines, failed } = summary(folderScores(JSON.parse(fs.readFileSync(file, "utf8")) as Report, root));
+    for (const line of lines) console.log(line);
     process.exitCode = failed ? 1 : 0;
 }

@@ -52,9 +52,20 @@ function runJest(files: Record<string, string>, activeMutant: string | undefined
 }
 
 describe("mutation runs bail at the first failure (jest.mutation.config.js)", () => {
-    test("the configuration is the unit tier's, with the bail environment and runner", () => {
-        const base = require(path.join(ROOT, "jest.config.js"));
-        expect({ ...mutationConfig, testEnvironment: undefined, runner: undefined }).toEqual({ ...base, testEnvironment: undefined, runner: undefined });
+    const listTests = (...args: string[]) => {
+        const r = spawnSync(process.execPath, [require.resolve("jest/bin/jest"), "--listTests", ...args], { cwd: ROOT, encoding: "utf8" });
+        return r.stdout.trim().split("\n").map((f) => path.relative(ROOT, f)).sort();
+    };
+
+    test("Stryker's Jest runs the unit tier's tests, no more, no fewer", () => {
+        const unit = listTests();
+        expect(unit.length).toBeGreaterThan(10);
+        expect(listTests("--config", path.join(ROOT, "jest.mutation.config.js"))).toEqual(unit);
+    });
+
+    test("a mutant in a component is run against the stack tests (imports followed through index.ts)", () => {
+        const related = listTests("--config", path.join(ROOT, "jest.mutation.config.js"), "--findRelatedTests", path.join(ROOT, "components", "loki.ts"));
+        for (const stack of ["dev", "staging", "prod"]) expect(related).toContain(path.join("tests", "stacks", `${stack}.test.ts`));
     });
 
     test("with a mutant active, the tests after the first failure and the files after it do not run", () => {

@@ -1,0 +1,74 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/**
+ * The last step of `npm run test:mutation`: each mutated folder's score, as Stryker defines it
+ * (stryker-mutator.io/docs/mutation-testing-elements/mutant-states-and-metrics: detected = killed + timeout;
+ * valid = detected + survived + no coverage; compile and runtime errors and ignored mutants do not count),
+ * and exit 1 when one folder is under 80% (the bar issue 14 sets).
+ */
+const ROOT = path.join(__dirname, "..", "..");
+const SCRIPT = path.join(ROOT, "scripts", "mutationScores.ts");
+
+const mutants = (counts: Record<string, number>) => Object.entries(counts).flatMap(([status, n]) => Array.from({ length: n }, () => ({ status })));
+
+function score(files: Record<string, Record<string, number>>) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-scores-"));
+    const report = path.join(dir, "mutation.json");
+    const entries = Object.entries(files).map(([file, counts]) => [file, { mutants: mutants(counts) }]);
+    fs.writeFileSync(report, JSON.stringify({ files: Object.fromEntries(entries) }));
+    const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", SCRIPT, report], { cwd: ROOT, encoding: "utf8" });
+    const line = (folder: string) => r.stdout.split("\n").find((l) => l.startsWith(folder + " "));
+    return { status: r.status, stdout: r.stdout, line };
+}
+
+/** Every folder at exactly the bar: 4 of 5 detected. */
+const ALL_AT_BAR: Record<string, Record<string, number>> = {
+    "settings/parse.ts": { Killed: 4, Survived: 1 },
+    "configs/loki.ts": { Killed: 3, Timeout: 1, NoCoverage: 1 },
+    "components/loki.ts": { Killed: 4, Survived: 1 },
+    "policy/rules.ts": { Killed: 4, Survived: 1 },
+    "scripts/smoke.ts": { Killed: 4, Survived: 1 },
+};
+
+describe("npm run test:mutation: per-folder scores", () => {
+    test("every folder at 80%: each printed, exit 0", () => {
+        const r = score(ALL_AT_BAR);
+        expect(r.status).toBe(0);
+        for (const folder of ["settings", "configs", "components", "policy", "scripts"]) expect(r.line(folder)).toMatch(/ 80\.0%\s+\(4\/5 mutants detected\)$/);
+    });
+
+    test("one folder under 80% fails the run and is named", () => {
+        const r = score({ ...ALL_AT_BAR, "configs/loki.ts": { Killed: 3, Survived: 1, NoCoverage: 1 } });
+        expect(r.status).toBe(1);
+        expect(r.line("configs")).toMatch(/60\.0%\s+\(3\/5 mutants detected\)\s+below 80%$/);
+        expect(r.line("settings")).not.toMatch(/below/);
+    });
+
+    test("compile errors, runtime errors and ignored mutants are left out; timeouts count as detected", () => {
+        const r = score({ ...ALL_AT_BAR, "scripts/smoke.ts": { Killed: 3, Timeout: 1, Survived: 1, CompileError: 7, RuntimeError: 2, Ignored: 5 } });
+        expect(r.status).toBe(0);
+        expect(r.line("scripts")).toMatch(/80\.0%\s+\(4\/5 mutants detected\)$/);
+    });
+
+    test("files are counted in their own folder, by relative or absolute path; other folders are not scored", () => {
+        const r = score({
+            ...ALL_AT_BAR,
+            [path.join(ROOT, "settings", "units.ts")]: { Survived: 5 },
+            "tests/harness/mocks.ts": { Survived: 50 },
+            "configs-old/x.ts": { Survived: 50 },
+        });
+        expect(r.line("settings")).toMatch(/40\.0%\s+\(4\/10 mutants detected\)/);
+        expect(r.line("configs")).toMatch(/80\.0%\s+\(4\/5 mutants detected\)$/);
+        expect(r.stdout).not.toMatch(/tests|configs-old/);
+    });
+
+    test("a folder with no mutant measured fails (a run that mutated nothing proves nothing)", () => {
+        const { "policy/rules.ts": _, ...rest } = ALL_AT_BAR;
+        const r = score(rest);
+        expect(r.status).toBe(1);
+        expect(r.line("policy")).toMatch(/\(0\/0 mutants detected\)\s+below 80%$/);
+    });
+});
