@@ -16,15 +16,17 @@ export function declaredProject(projectYaml: string): string {
     return yaml.dump({ ...doc, config: DECLARED }, { lineWidth: 120, noRefs: true });
 }
 
-if (require.main === module) {
-    const current = fs.readFileSync(PROJECT_FILE, "utf8");
+/** Rewrites `file`, or with --check exits 1 when it is out of date. */
+export function main(argv: string[], file = PROJECT_FILE, error = console.error): number {
+    const current = fs.readFileSync(file, "utf8");
     const wanted = declaredProject(current);
-    if (process.argv.includes("--check")) {
-        if (current !== wanted) {
-            console.error("Pulumi.yaml's config declarations are out of date: run `npm run declare-config`");
-            process.exitCode = 1;
-        }
-    } else {
-        fs.writeFileSync(PROJECT_FILE, wanted);
+    if (!argv.includes("--check")) {
+        fs.writeFileSync(file, wanted);
+        return 0;
     }
+    if (current === wanted) return 0;
+    error("Pulumi.yaml's config declarations are out of date: run `npm run declare-config`");
+    return 1;
 }
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

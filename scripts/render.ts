@@ -10,26 +10,26 @@ import { rawConfig } from "../settings/load";
 import { parseSettings } from "../settings/parse";
 import { readStackFile } from "../settings/stackFile";
 
-function main(argv: string[]): number {
+/** Exit codes: 0 written, 1 the stack's settings are invalid, 2 usage. */
+export function main(argv: string[], projectDir = path.join(__dirname, ".."), log = console.log, error = console.error): number {
     const [stack, dir] = argv;
     if (!stack || !dir) {
-        console.error("usage: npm run render -- <stack> <dir>");
+        error("usage: npm run render -- <stack> <dir>");
         return 2;
     }
-    const projectDir = path.join(__dirname, "..");
-    const settings = parseSettings(stack, rawConfig(readStackFile(stack, projectDir)));
-    for (const [file, content] of Object.entries(renderAll(settings))) {
-        const target = path.join(dir, file);
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, content);
-        console.log(`wrote ${target}`);
+    try {
+        const settings = parseSettings(stack, rawConfig(readStackFile(stack, projectDir)));
+        for (const [file, content] of Object.entries(renderAll(settings))) {
+            const target = path.join(dir, file);
+            fs.mkdirSync(path.dirname(target), { recursive: true });
+            fs.writeFileSync(target, content);
+            log(`wrote ${target}`);
+        }
+        return 0;
+    } catch (e) {
+        error(e instanceof Error ? e.message : String(e));
+        return 1;
     }
-    return 0;
 }
 
-try {
-    process.exitCode = main(process.argv.slice(2));
-} catch (e) {
-    console.error(e instanceof Error ? e.message : e);
-    process.exitCode = 1;
-}
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,8 +1,8 @@
 import * as path from "path";
 import { collectorView } from "./collector";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
+import { main as renderMain } from "../../scripts/render";
 import { formatDuration } from "../../settings/units";
 import { Settings } from "../../settings/types";
 import { ProgramRun, byType, container, isSeed, reveal, seed, uploaded } from "./mocks";
@@ -17,9 +17,9 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
 
     describe(`${stack}: uploaded files are exactly what \`npm run render\` writes`, () => {
         test("every file `npm run render` writes is uploaded, byte for byte, into its service's container, and nothing else but secrets", () => {
-            // The real script, in its own process, reading the same stack file.
+            // The script's own entry, reading the same stack file (tests/scripts/render.test.ts runs it as a process).
             const out = fs.mkdtempSync(path.join(os.tmpdir(), `render-${stack}-`));
-            execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(__dirname, "..", "..", "scripts", "render.ts"), stack, out], { stdio: "pipe" });
+            expect(renderMain([stack, out], path.join(__dirname, "..", ".."), () => undefined)).toBe(0);
             const rendered: Record<string, string> = {};
             const walk = (dir: string): void => {
                 for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

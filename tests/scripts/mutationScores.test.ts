@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { folderScores, summary } from "../../scripts/mutationScores";
 
 /**
  * The last step of `npm run test:mutation`: each mutated folder's score, as Stryker defines it
@@ -14,14 +15,23 @@ const SCRIPT = path.join(ROOT, "scripts", "mutationScores.ts");
 
 const mutants = (counts: Record<string, number>) => Object.entries(counts).flatMap(([status, n]) => Array.from({ length: n }, () => ({ status })));
 
-function score(files: Record<string, Record<string, number>>) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-scores-"));
-    const report = path.join(dir, "mutation.json");
+function reportOf(files: Record<string, Record<string, number>>) {
     const entries = Object.entries(files).map(([file, counts]) => [file, { mutants: mutants(counts) }]);
-    fs.writeFileSync(report, JSON.stringify({ files: Object.fromEntries(entries) }));
-    const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", SCRIPT, report], { cwd: ROOT, encoding: "utf8" });
-    const line = (folder: string) => r.stdout.split("\n").find((l) => l.startsWith(folder + " "));
-    return { status: r.status, stdout: r.stdout, line };
+    return { files: Object.fromEntries(entries) };
+}
+
+/** In-process, as the script computes it; `status` is the exit code the script sets. */
+function score(files: Record<string, Record<string, number>>) {
+    const { lines, failed } = summary(folderScores(reportOf(files), ROOT));
+    const line = (folder: string) => lines.find((l) => l.startsWith(folder + " "));
+    return { status: failed ? 1 : 0, stdout: lines.join("\n"), line };
+}
+
+/** As `npm run test:mutation` runs it, on a report file. */
+function scoreProcess(files: Record<string, Record<string, number>>) {
+    const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mutation-scores-")), "mutation.json");
+    fs.writeFileSync(report, JSON.stringify(reportOf(files)));
+    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", SCRIPT, report], { cwd: ROOT, encoding: "utf8" });
 }
 
 /** Every folder at exactly the bar: 4 of 5 detected. */
@@ -70,5 +80,14 @@ describe("npm run test:mutation: per-folder scores", () => {
         const r = score(rest);
         expect(r.status).toBe(1);
         expect(r.line("policy")).toMatch(/\(0\/0 mutants detected\)\s+below 80%$/);
+    });
+
+    test("as a process on a report file: one line per folder, exit 1 under the bar, 0 at it", () => {
+        const ok = scoreProcess(ALL_AT_BAR);
+        expect(ok.status).toBe(0);
+        expect(ok.stdout.trim().split("\n")).toHaveLength(5);
+        const under = scoreProcess({ ...ALL_AT_BAR, "policy/rules.ts": { Killed: 1, Survived: 1 } });
+        expect(under.status).toBe(1);
+        expect(under.stdout).toMatch(/^policy\s+50\.0%.*below 80%$/m);
     });
 });

@@ -1,0 +1,95 @@
+/**
+ * `npm run render -- <stack> <dir>` and `npm run declare-config [-- --check]`: exit codes and what they write.
+ * The stack tests compare render's files with the uploads; here: the command line, as a process and in-process.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main as render } from "../../scripts/render";
+import { PROJECT_FILE, declaredProject, main as declareConfig } from "../../scripts/declareConfig";
+
+const ROOT = path.join(__dirname, "..", "..");
+const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+
+function files(dir: string): string[] {
+    return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+}
+
+function script(name: string, args: string[]) {
+    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "scripts", name), ...args], { cwd: ROOT, encoding: "utf8" });
+}
+
+describe("npm run render", () => {
+    test("as a process: writes each file once, says so per file, exit 0", () => {
+        const out = tmp("render");
+        const r = script("render.ts", ["dev", out]);
+        expect(r.status).toBe(0);
+        const written = files(out);
+        expect(written.length).toBeGreaterThanOrEqual(4);
+        expect(r.stdout.trim().split("\n").sort()).toEqual(written.map((f) => `wrote ${path.join(out, f)}`).sort());
+    });
+
+    test("without a directory: usage on stderr, exit 2, nothing written", () => {
+        const r = script("render.ts", ["dev"]);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toMatch(/usage: npm run render -- <stack> <dir>/);
+        const errors: string[] = [];
+        expect(render([], ROOT, () => undefined, (m) => errors.push(m))).toBe(2);
+        expect(errors).toEqual(["usage: npm run render -- <stack> <dir>"]);
+    });
+
+    test("a stack whose configuration is invalid: the settings error, exit 1, nothing written", () => {
+        const project = tmp("render-project");
+        fs.writeFileSync(path.join(project, "Pulumi.bad.yaml"), "config:\n  observability:retainVolumes: sometimes\n");
+        const out = path.join(tmp("render-out"), "files");
+        const errors: string[] = [];
+        expect(render(["bad", out], project, () => undefined, (m) => errors.push(m))).toBe(1);
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toMatch(/observability:retainVolumes.*sometimes/);
+        expect(fs.existsSync(out)).toBe(false);
+    });
+
+    test("every stack renders in-process to the same files as the process does", () => {
+        const a = tmp("render-a");
+        const b = tmp("render-b");
+        expect(render(["staging", a], ROOT, () => undefined)).toBe(0);
+        expect(script("render.ts", ["staging", b]).status).toBe(0);
+        expect(files(a)).toEqual(files(b));
+        for (const f of files(a)) expect([f, fs.readFileSync(path.join(a, f), "utf8")]).toEqual([f, fs.readFileSync(path.join(b, f), "utf8")]);
+    });
+});
+
+describe("npm run declare-config", () => {
+    const copy = (text: string) => {
+        const file = path.join(tmp("declare"), "Pulumi.yaml");
+        fs.writeFileSync(file, text);
+        return file;
+    };
+    const current = fs.readFileSync(PROJECT_FILE, "utf8");
+
+    test("--check on the committed Pulumi.yaml: exit 0, nothing printed", () => {
+        const errors: string[] = [];
+        expect(declareConfig(["--check"], copy(current), (m) => errors.push(m))).toBe(0);
+        expect(errors).toEqual([]);
+    });
+
+    test("--check on an out-of-date file: exit 1 and the fix, file left as it was", () => {
+        const stale = current.replace("default: alloy", "default: promtail");
+        expect(stale).not.toBe(current);
+        const file = copy(stale);
+        const errors: string[] = [];
+        expect(declareConfig(["--check"], file, (m) => errors.push(m))).toBe(1);
+        expect(errors).toEqual(["Pulumi.yaml's config declarations are out of date: run `npm run declare-config`"]);
+        expect(fs.readFileSync(file, "utf8")).toBe(stale);
+    });
+
+    test("without --check: rewrites the file to the declarations, keeping the other keys", () => {
+        const file = copy("name: observability\nruntime: nodejs\nconfig:\n  stale: {type: string}\n");
+        expect(declareConfig([], file)).toBe(0);
+        const written = fs.readFileSync(file, "utf8");
+        expect(written).toBe(declaredProject("name: observability\nruntime: nodejs\n"));
+        expect(written).toMatch(/^name: observability\nruntime: nodejs\n/);
+        expect(written).not.toMatch(/stale/);
+    });
+});
