@@ -19,6 +19,8 @@ export interface RecordedOptions {
     /** Logical names of the resources it depends on explicitly. */
     readonly dependsOn: string[];
     readonly parent?: string;
+    /** The class the program instantiated (STYLE.md: a component's type token ends in its class name). */
+    readonly className: string;
 }
 
 const recorded = new Map<string, RecordedOptions>();
@@ -40,6 +42,7 @@ function recordOptions(): void {
             ignoreChanges: opts.ignoreChanges,
             dependsOn: deps.filter((d: any) => d && typeof d === "object" && "__name" in d).map((d: any) => d.__name),
             parent: parent?.__name,
+            className: res.constructor.name,
         });
         return original(res, parent, type, name, ...rest);
     };

@@ -33,6 +33,25 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
     const containers = () => byType(program.run(), CONTAINER).filter((c) => !isSeed(c));
     const seeds = () => byType(program.run(), CONTAINER).filter(isSeed);
 
+    describe(`${stack}: resource names and types (URNs: renaming one replaces it)`, () => {
+        test("one root component named after the stack's prefix; every other resource named under its parent", () => {
+            const all = program.run().resources;
+            const roots = all.filter((r) => r.options?.parent === undefined);
+            expect(roots.map((r) => [r.type, r.name])).toEqual([["observability:stack:ObservabilityStack", settings.namePrefix]]);
+            for (const r of all.filter((r) => r.options?.parent !== undefined)) {
+                const parent = r.options!.parent!;
+                expect({ name: r.name, underParent: r.name === parent || r.name.startsWith(`${parent}-`) }).toEqual({ name: r.name, underParent: true });
+            }
+            const urns = all.map((r) => `${r.type}::${r.name}`);
+            expect(new Set(urns).size).toBe(urns.length);
+        });
+        test("every component's type token is observability:stack:<its class> (STYLE.md)", () => {
+            const components = program.run().resources.filter((r) => !r.type.includes("/") && !r.type.startsWith("pulumi:providers:"));
+            expect(components.length).toBeGreaterThanOrEqual(8);
+            for (const c of components) expect([c.name, c.type]).toEqual([c.name, `observability:stack:${c.options?.className}`]);
+        });
+    });
+
     describe(`${stack}: network`, () => {
         test("one private bridge network", () => {
             const nets = byType(program.run(), "docker:index/network:Network");

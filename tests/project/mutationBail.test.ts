@@ -16,6 +16,10 @@ const FILES: Record<string, string> = {
     "a.test.js": 'test("a1 passes", () => {});\ntest("a2 fails", () => { throw new Error("killed"); });\ntest("a3 after the failure", () => {});\n',
     "b.test.js": 'test("b1 in the next file", () => {});\n',
 };
+const HOOK_FAILS: Record<string, string> = {
+    "a.test.js": 'beforeAll(() => { throw new Error("the program run failed"); });\ntest("a1 under the hook", () => {});\ntest("a2 under the hook", () => {});\n',
+    "b.test.js": 'test("b1 in the next file", () => {});\n',
+};
 const PASSING: Record<string, string> = {
     "a.test.js": 'test("a1 passes", () => {});\n',
     "b.test.js": 'test("b1 passes", () => {});\n',
@@ -71,6 +75,12 @@ describe("mutation runs bail at the first failure (jest.mutation.config.js)", ()
     test("with a mutant active, the tests after the first failure and the files after it do not run", () => {
         const { status, filesRun } = runJest(FILES, "17");
         expect(status).toEqual({ "a1 passes": "passed", "a2 fails": "failed", "a3 after the failure": "pending" });
+        expect(filesRun).toEqual(["a.test.js"]);
+    });
+
+    test("a failing beforeAll fails the first test under it (the mutant is killed), then the rest is skipped", () => {
+        const { status, filesRun } = runJest(HOOK_FAILS, "17");
+        expect(status).toEqual({ "a1 under the hook": "failed", "a2 under the hook": "pending" });
         expect(filesRun).toEqual(["a.test.js"]);
     });
 
