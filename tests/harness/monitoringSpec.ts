@@ -125,7 +125,22 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
             test("PostgreSQL logging slow statements and connections, and its exporter, scraped", () => {
                 expect(demo()).toHaveLength(2);
                 const pg = container(program.run(), "demo-postgres");
-                expect(pg.inputs.command).toEqual(expect.arrayContaining(["log_connections=on", "log_lock_waits=on"]));
+                const [binary, ...flags]: string[] = pg.inputs.command;
+                expect(binary).toBe("postgres");
+                // Every setting is a `-c key=value` pair; each PostgreSQL panel's lines are switched on.
+                expect(flags.filter((_, i) => i % 2 === 0).every((f) => f === "-c")).toBe(true);
+                const set = Object.fromEntries(flags.filter((_, i) => i % 2 === 1).map((kv) => kv.split(/=(.*)/s).slice(0, 2)));
+                expect(Object.keys(set)).toHaveLength(flags.length / 2);
+                // "Slow queries": statements of 100 ms or more must be logged.
+                expect(Number(set.log_min_duration_statement)).toBeGreaterThanOrEqual(0);
+                expect(Number(set.log_min_duration_statement)).toBeLessThanOrEqual(100);
+                // "Connections": received, authorized and disconnection lines.
+                expect([set.log_connections, set.log_disconnections]).toEqual(["on", "on"]);
+                // "Deadlocks" and lock waits.
+                expect(set.log_lock_waits).toBe("on");
+                expect(set.deadlock_timeout).toMatch(/^\d+(ms|s)$/);
+                // The collector and the panels read a timestamp and the process id at the start of each line.
+                expect(set.log_line_prefix).toMatch(/^%m \[%p\] /);
                 const jobs = uploaded(seed(program.run(), "prometheus"), "prometheus.yml").scrape_configs.map((j: any) => j.job_name);
                 expect(jobs).toContain("demo-postgres");
             });

@@ -52,6 +52,16 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         });
     });
 
+    test(`${stack}: Promtail, and only Promtail, is warned about on every run (README: end of life on 2026-03-02)`, () => {
+        const eol = program.run().warnings.filter((w) => /Promtail/.test(w));
+        if (settings.collector === "promtail") {
+            expect(eol).toHaveLength(1);
+            expect(eol[0]).toMatch(/end of life on 2026-03-02/);
+            expect(eol[0]).toMatch(/Alloy/);
+            expect(eol[0]).toMatch(/https:\/\/grafana\.com\/docs\/alloy\/\S*migrate\/from-promtail/);
+        } else expect(eol).toEqual([]);
+    });
+
     describe(`${stack}: network`, () => {
         test("one private bridge network", () => {
             const nets = byType(program.run(), "docker:index/network:Network");

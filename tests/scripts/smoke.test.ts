@@ -40,10 +40,12 @@ describe("endpoints: where the smoke check looks", () => {
         expect(endpoints(s, "pw").loki).toBe(`http://${p.address}:${p.grafana}/api/datasources/proxy/uid/${datasourceUids(s).loki}`);
     });
 
-    test("ports bound to every interface are checked on loopback", () => {
+    test("ports bound to every interface are checked on loopback; a specific address is used as it is", () => {
         const s = settingsOf("dev");
         const all = { ...s, publish: { ...s.publish, address: "0.0.0.0" } } as Settings;
         expect(endpoints(all, "pw").grafana).toBe(`http://127.0.0.1:${published("dev").grafana}`);
+        const lan = { ...s, publish: { ...s.publish, address: "10.20.30.40" } } as Settings;
+        expect(endpoints(lan, "pw").grafana).toBe(`http://10.20.30.40:${published("dev").grafana}`);
     });
 
     test("an external Grafana is checked at its URL", () => {
