@@ -6,9 +6,9 @@ import { renderAlloyConfig } from "../../configs/alloy/config";
 import { Ref, renderAlloy } from "../../configs/alloy/syntax";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
-import { stackConfig } from "../harness/mocks";
+import { stackConfig } from "../harness/stackFiles";
 import { parseAlloy } from "../harness/alloyParse";
-import { stacks } from "../engine/program";
+import { stacks } from "../harness/stackFiles";
 
 /** ../shared/tools/alloy-check: Alloy v1.18.1's own parser plus every component's schema (see ../shared/README.md). */
 const CHECKER = process.env.ALLOY_CHECK ?? besideProject(path.join("shared", "tools", "alloy-check"));

@@ -5,7 +5,7 @@ import { toYaml } from "../../configs/yaml";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { promtool, requirePromtool, writeTree } from "../harness/promtool";
-import { stackConfig } from "../harness/mocks";
+import { stackConfig } from "../harness/stackFiles";
 import { ruleTests } from "./ruleTests";
 
 beforeAll(() => {

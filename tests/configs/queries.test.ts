@@ -5,7 +5,7 @@ import { promtailConfig } from "../../configs/promtail";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { parseErrors, selectorLabels } from "../harness/grammars";
-import { stackConfig } from "../harness/mocks";
+import { stackConfig } from "../harness/stackFiles";
 
 /** The labels the collector puts on every stream (plus Falco's priority); queries may use no others in selectors. */
 const COLLECTOR_LABELS = new Set(["container", "service", "job", "environment", "priority"]);

@@ -1,18 +1,10 @@
 import { execFileSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { ProgramRun } from "../harness/mocks";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-/** Every stack file of the project: Pulumi.<stack>.yaml. */
-export function stacks(): string[] {
-    return fs
-        .readdirSync(ROOT)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => Boolean(s))
-        .sort();
-}
+export { stacks } from "../harness/stackFiles";
 
 /** What the real program registers for a stack (in a child process, so a module can ask for several runs). */
 export function registered(stack: string, overrides: Record<string, unknown> = {}): ProgramRun {

@@ -1,7 +1,5 @@
-import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackFile } from "../../settings/stackFile";
 
 /** A resource the program registered: its type token, logical name and inputs as the engine saw them. */
 export interface Registered {
@@ -77,10 +75,7 @@ export function reveal(value: any): any {
     return value;
 }
 
-/** The real Pulumi.<stack>.yaml as the engine would hand it over, with optional overrides. */
-export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
-    return readStackFile(stack, path.join(__dirname, "..", ".."), overrides);
-}
+export { stackConfig } from "./stackFiles";
 
 /** What the mocked random provider "generates"; tests look for it in plain text. */
 export const GENERATED_PASSWORD = "generated-password-for-tests";

@@ -11,7 +11,7 @@ import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { Settings } from "../../settings/types";
 import { checks, endpoints, smoke, SmokeIo } from "../../scripts/smoke";
-import { stackConfig } from "../harness/mocks";
+import { stackConfig } from "../harness/stackFiles";
 
 const settingsOf = (stack: string, overrides: Record<string, unknown> = {}) => parseSettings(stack, rawConfig(stackConfig(stack, overrides)));
 

@@ -6,7 +6,7 @@ const README = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "u
 import { SettingsError } from "../../settings/errors";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
-import { stackConfig } from "../harness/mocks";
+import { stackConfig } from "../harness/stackFiles";
 
 const parse = (raw: Record<string, unknown>) => parseSettings("test", raw);
 

