@@ -153,16 +153,19 @@ export function dockerWriter(docker: Docker, image: string): SmokeIo["writeLine"
     };
 }
 
-async function main(): Promise<number> {
-    const stack = process.argv[2];
-    if (!stack) {
-        console.error("usage: npm run smoke -- <stack>");
-        return 1;
-    }
-    const settings = parseSettings(stack, rawConfig(readStackFile(stack, path.join(__dirname, ".."))));
-    const docker = new Docker();
-    const io: SmokeIo = { fetch, writeLine: dockerWriter(docker, settings.images.prometheus), now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
-    return smoke(checks(settings, endpoints(settings, process.env.GRAFANA_PASSWORD, process.env.GRAFANA_USER), io), console.log);
+/** The real I/O: fetch, a line written by a container from the stack's Prometheus image, the clock. */
+function realIo(settings: Settings): SmokeIo {
+    return { fetch, writeLine: dockerWriter(new Docker(), settings.images.prometheus), now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 }
 
-if (require.main === module) main().then((code) => process.exit(code));
+export async function main(argv: string[], env: NodeJS.ProcessEnv, log: (line: string) => void, error: (line: string) => void, io = realIo, projectDir = path.join(__dirname, "..")): Promise<number> {
+    const stack = argv[0];
+    if (!stack) {
+        error("usage: npm run smoke -- <stack>");
+        return 1;
+    }
+    const settings = parseSettings(stack, rawConfig(readStackFile(stack, projectDir)));
+    return smoke(checks(settings, endpoints(settings, env.GRAFANA_PASSWORD, env.GRAFANA_USER), io(settings)), log);
+}
+
+if (require.main === module) main(process.argv.slice(2), process.env, console.log, console.error).then((code) => process.exit(code));

@@ -79,7 +79,7 @@ describe("npm run test:mutation: per-folder scores", () => {
         const { "policy/rules.ts": _, ...rest } = ALL_AT_BAR;
         const r = score(rest);
         expect(r.status).toBe(1);
-        expect(r.line("policy")).toMatch(/\(0\/0 mutants detected\)\s+below 80%$/);
+        expect(r.line("policy")).toMatch(/\s0\.0%\s+\(0\/0 mutants detected\)\s+below 80%$/);
     });
 
     test("as a process on a report file: one line per folder, exit 1 under the bar, 0 at it", () => {

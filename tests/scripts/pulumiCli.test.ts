@@ -116,6 +116,19 @@ describe("checks before Pulumi is called", () => {
         expect(passphraseProblem("pass", { PULUMI_BACKEND_URL: "s3://b", PULUMI_CONFIG_PASSPHRASE: "" }, dir)).toBeUndefined();
     });
 
+    test("which backends keep the keys: an http(s) service does; S3 behind an http endpoint, or a new stack, do not", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "obs-project-"));
+        expect(passphraseProblem("new", { PULUMI_BACKEND_URL: "http://pulumi.internal:8080" }, dir)).toBeUndefined();
+        // MinIO: the bucket's endpoint is http, the backend is still self-managed.
+        const minio = passphraseProblem("new", { PULUMI_BACKEND_URL: "s3://state?endpoint=http://minio:9000&s3ForcePathStyle=true" }, dir);
+        // No Pulumi.new.yaml yet: Pulumi will create it with a passphrase.
+        expect(minio).toBe(
+            "error: stack new encrypts its secrets with a passphrase and PULUMI_CONFIG_PASSPHRASE is not set: " +
+                "`export PULUMI_CONFIG_PASSPHRASE=<passphrase>` (the same one every time for this stack), then run this again",
+        );
+        expect(passphraseProblem("new", {}, dir)).toBe(minio);
+    });
+
     test("up with no Docker engine at the stack's dockerHost: one line naming it, and no update started", async () => {
         const r = await cli(["up", "dev"], "nochange", {}, false);
         expect(r.code).toBe(EXIT.error);
@@ -167,5 +180,16 @@ describe("pingDocker against real sockets", () => {
         await serve(500, (s, done) => s.listen(sock, done));
         expect(await pingDocker(`unix://${sock}`)).toBe(false);
         expect(await pingDocker("ssh://deploy@host")).toBeUndefined();
+        // 400 means "TLS port" only over tcp://; on a socket it is some other server.
+        const bad = path.join(path.dirname(sock), "bad.sock");
+        await serve(400, (s, done) => s.listen(bad, done));
+        expect(await pingDocker(`unix://${bad}`)).toBe(false);
+    });
+
+    test("a server that accepts but never answers is not an engine, after the timeout", async () => {
+        const silent = http.createServer(() => undefined);
+        servers.push(silent);
+        await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
+        expect(await pingDocker(`tcp://127.0.0.1:${(silent.address() as AddressInfo).port}`, 200)).toBe(false);
     });
 });

@@ -10,7 +10,7 @@ import { datasourceUids } from "../../configs/grafana/selectors";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { Settings } from "../../settings/types";
-import { checks, endpoints, smoke, SmokeIo } from "../../scripts/smoke";
+import { checks, dockerWriter, endpoints, main, smoke, SmokeIo } from "../../scripts/smoke";
 import { stackConfig } from "../harness/stackFiles";
 
 const settingsOf = (stack: string, overrides: Record<string, unknown> = {}) => parseSettings(stack, rawConfig(stackConfig(stack, overrides)));
@@ -81,7 +81,7 @@ function world(settings: Settings, overrides: Partial<Record<"ready" | "datasour
         if (pathname.endsWith("/loki/api/v1/query_range")) {
             polls++;
             const streams = overrides.line ? overrides.line(polls) : [{ stream: { service: "smoke" }, values: [] }];
-            return answer(200, { status: "success", data: { result: streams } });
+            return answer(200, streams === undefined ? { status: "error", error: "query timed out" } : { status: "success", data: { result: streams } });
         }
         if (pathname === "/api/datasources") return answer(200, overrides.datasources ?? Object.values(datasourceUids(settings)).map((uid) => ({ uid })));
         if (pathname === "/api/search") return answer(200, overrides.dashboards ?? dashboardSpecs(settings).map((d) => ({ uid: d.uid })));
@@ -166,6 +166,8 @@ describe("npm run smoke: a healthy stack", () => {
         const { code, lines } = await run(lokiOnly, w);
         expect(code).toBe(0);
         expect(lines.map((l) => l.split(":")[0])).toEqual(["ok   Loki ready", "ok   a new container's line reaches Loki with its labels"]);
+        // Grafana's credentials are for Grafana (and Loki through it) only.
+        expect(w.calls.map((c) => c.auth)).toEqual(w.calls.map(() => undefined));
     });
 });
 
@@ -186,6 +188,12 @@ describe("npm run smoke: each failure is one FAIL line and exit 1", () => {
         const [fail] = await failing(w);
         expect(fail).toMatch(/^FAIL a new container's line reaches Loki with its labels: not in Loki after 60 s: \{job="docker"/);
         expect(w.polls()).toBe(30);
+    });
+
+    test("Loki answers without data (an error body): polled like an empty answer until the deadline", async () => {
+        const w = world(settings, { line: () => undefined as unknown as unknown[] });
+        const [fail] = await failing(w);
+        expect(fail).toMatch(/^FAIL a new container's line reaches Loki with its labels: not in Loki after 60 s/);
     });
 
     test("the line arrives without the service label the dashboards select on", async () => {
@@ -216,5 +224,63 @@ describe("npm run smoke: each failure is one FAIL line and exit 1", () => {
     test("an API that refuses: the URL and its status", async () => {
         const [fail] = await failing(world(settings, { targets: 401 }));
         expect(fail).toBe(`FAIL Prometheus reports every target up: ${endpoints(settings, "pw").prometheus}/api/v1/targets answered 401`);
+    });
+});
+
+describe("npm run smoke -- <stack>", () => {
+    test("without a stack: usage, exit 1", async () => {
+        const errors: string[] = [];
+        expect(await main([], {}, () => undefined, (m) => errors.push(m))).toBe(1);
+        expect(errors).toEqual(["usage: npm run smoke -- <stack>"]);
+    });
+
+    test("reads the stack file and GRAFANA_USER / GRAFANA_PASSWORD, prints one line per check", async () => {
+        const settings = settingsOf("dev");
+        const w = world(settings);
+        const lines: string[] = [];
+        const code = await main(["dev"], { GRAFANA_USER: "ops", GRAFANA_PASSWORD: "s3cret" }, (l) => lines.push(l), () => undefined, (s) => {
+            expect(s.namePrefix).toBe(settings.namePrefix);
+            return w.io;
+        });
+        expect(code).toBe(0);
+        expect(lines).toHaveLength(5);
+        const grafanaCalls = w.calls.filter((c) => c.url.includes("/api/"));
+        expect(grafanaCalls.length).toBeGreaterThan(0);
+        for (const c of grafanaCalls.filter((c) => c.url.startsWith(endpoints(settings, "x").grafana!))) expect(c.auth).toBe(basic("ops", "s3cret"));
+        expect(w.written[0].name).toMatch(new RegExp(`^${settings.namePrefix}-smoke-`));
+    });
+});
+
+describe("dockerWriter: the container that writes the smoke line", () => {
+    test("named and labelled as asked, from the given image, its line on stdout in the json-file log, then removed", async () => {
+        jest.useFakeTimers();
+        try {
+            const calls: string[] = [];
+            let spec: any;
+            const container = {
+                start: async () => void calls.push("start"),
+                remove: async (o: unknown) => void calls.push(`remove ${JSON.stringify(o)}`),
+            };
+            const docker = { createContainer: async (s: unknown) => ((spec = s), calls.push("create"), container) } as any;
+            await dockerWriter(docker, "prom/prometheus:v3")("obs-dev-smoke-x", { "observability.component": "smoke" }, "smoke-x");
+            expect(spec.name).toBe("obs-dev-smoke-x");
+            expect(spec.Image).toBe("prom/prometheus:v3");
+            expect(spec.Labels).toEqual({ "observability.component": "smoke" });
+            expect(spec.HostConfig.LogConfig.Type).toBe("json-file");
+            // The command prints the line: run it the way the image's shell would.
+            expect(spec.Entrypoint).toEqual(["/bin/sh", "-c"]);
+            expect(spec.Cmd).toHaveLength(1);
+            expect(spec.Cmd[0]).toMatch(/^echo smoke-x; sleep \d+$/);
+            expect(calls).toEqual(["create", "start"]);
+            // Kept long enough for the collector to read it (the line stays in Loki), then removed by force.
+            const sleep = Number(/sleep (\d+)/.exec(spec.Cmd[0])![1]);
+            jest.advanceTimersByTime(sleep * 1000);
+            expect(calls).toEqual(["create", "start"]);
+            jest.advanceTimersByTime(60_000);
+            await Promise.resolve();
+            expect(calls).toEqual(["create", "start", 'remove {"force":true}']);
+        } finally {
+            jest.useRealTimers();
+        }
     });
 });

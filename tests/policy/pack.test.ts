@@ -1,0 +1,47 @@
+/**
+ * policy/index.ts, the pack `pulumi preview --policy-pack policy` loads: every rule, mandatory (README: a
+ * violation stops the update), forwarding each violation. PolicyPack is replaced to capture what the pack declares.
+ */
+const declared: Array<{ name: string; args: any }> = [];
+jest.mock("@pulumi/policy", () => ({
+    PolicyPack: class {
+        constructor(name: string, args: unknown) {
+            declared.push({ name, args });
+        }
+    },
+}));
+
+import { RULES } from "../../policy/rules";
+
+beforeAll(() => {
+    require("../../policy/index");
+});
+
+test("one pack with every rule once", () => {
+    expect(declared).toHaveLength(1);
+    expect(declared[0].name).toMatch(/^observability/);
+    expect(declared[0].args.policies.map((p: any) => p.name)).toEqual(RULES.map((r) => r.name));
+});
+
+test("every policy is mandatory and described", () => {
+    for (const [i, p] of declared[0].args.policies.entries()) {
+        expect([p.name, p.enforcementLevel]).toEqual([p.name, "mandatory"]);
+        expect(p.description).toBe(RULES[i].description);
+        expect(p.description.length).toBeGreaterThan(10);
+    }
+});
+
+test("validateResource reports each of its rule's violations for the resource it is given", () => {
+    const checked: unknown[] = [];
+    const index = RULES.length - 1;
+    const original = RULES[index].check;
+    RULES[index].check = (r) => (checked.push(r), ["first", "second"]);
+    try {
+        const reported: string[] = [];
+        declared[0].args.policies[index].validateResource({ type: "t", urn: "u", props: { p: 1 }, extra: true }, (m: string) => reported.push(m));
+        expect(reported).toEqual(["first", "second"]);
+        expect(checked).toEqual([{ type: "t", urn: "u", props: { p: 1 } }]);
+    } finally {
+        RULES[index].check = original;
+    }
+});
