@@ -34,14 +34,15 @@ test("every policy is mandatory and described", () => {
 test("validateResource reports each of its rule's violations for the resource it is given", () => {
     const checked: unknown[] = [];
     const index = RULES.length - 1;
-    const original = RULES[index].check;
-    RULES[index].check = (r) => (checked.push(r), ["first", "second"]);
+    const rule = RULES[index] as { check: (r: unknown) => string[] };
+    const original = rule.check;
+    rule.check = (r) => (checked.push(r), ["first", "second"]);
     try {
         const reported: string[] = [];
         declared[0].args.policies[index].validateResource({ type: "t", urn: "u", props: { p: 1 }, extra: true }, (m: string) => reported.push(m));
         expect(reported).toEqual(["first", "second"]);
         expect(checked).toEqual([{ type: "t", urn: "u", props: { p: 1 } }]);
     } finally {
-        RULES[index].check = original;
+        rule.check = original;
     }
 });
