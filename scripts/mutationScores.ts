@@ -1,5 +1,6 @@
 /**
- * npm run test:mutation ends here: reads Stryker's JSON report and prints the mutation score of each
+ * npm run test:mutation ends here: reads Stryker's JSON report (or several, from runs over separate folders:
+ * `ts-node scripts/mutationScores.ts a.json b.json`) and prints the mutation score of each
  * mutated folder; exits 1 when one is under the bar (80%). Scores as Stryker counts them: killed and
  * timed-out mutants over all valid ones (ignored and compile-error mutants excluded; no-coverage counts as survived).
  */
@@ -48,10 +49,16 @@ export function summary(scores: ReturnType<typeof folderScores>): { lines: strin
     return { lines, failed };
 }
 
+/** Reports of runs over different folders, as one: a file in several keeps its result from the last. */
+export function mergeReports(reports: Report[]): Report {
+    return { files: Object.assign({}, ...reports.map((r) => r.files)) };
+}
+
 if (require.main === module) {
     const root = path.join(__dirname, "..");
-    const file = process.argv[2] ?? path.join(root, "reports", "mutation", "mutation.json");
-    const { lines, failed } = summary(folderScores(JSON.parse(fs.readFileSync(file, "utf8")) as Report, root));
+    const files = process.argv.length > 2 ? process.argv.slice(2) : [path.join(root, "reports", "mutation", "mutation.json")];
+    const report = mergeReports(files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")) as Report));
+    const { lines, failed } = summary(folderScores(report, root));
     for (const line of lines) console.log(line);
     process.exitCode = failed ? 1 : 0;
 }

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { folderScores, summary } from "../../scripts/mutationScores";
+import { folderScores, mergeReports, summary } from "../../scripts/mutationScores";
 
 /**
  * The last step of `npm run test:mutation`: each mutated folder's score, as Stryker defines it
@@ -27,11 +27,15 @@ function score(files: Record<string, Record<string, number>>) {
     return { status: failed ? 1 : 0, stdout: lines.join("\n"), line };
 }
 
-/** As `npm run test:mutation` runs it, on a report file. */
-function scoreProcess(files: Record<string, Record<string, number>>) {
-    const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mutation-scores-")), "mutation.json");
-    fs.writeFileSync(report, JSON.stringify(reportOf(files)));
-    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", SCRIPT, report], { cwd: ROOT, encoding: "utf8" });
+/** As `npm run test:mutation` runs it, on report files. */
+function scoreProcess(...reports: Array<Record<string, Record<string, number>>>) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-scores-"));
+    const files = reports.map((r, i) => {
+        const file = path.join(dir, `mutation-${i}.json`);
+        fs.writeFileSync(file, JSON.stringify(reportOf(r)));
+        return file;
+    });
+    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", SCRIPT, ...files], { cwd: ROOT, encoding: "utf8" });
 }
 
 /** Every folder at exactly the bar: 4 of 5 detected. */
@@ -82,12 +86,18 @@ describe("npm run test:mutation: per-folder scores", () => {
         expect(r.line("policy")).toMatch(/\s0\.0%\s+\(0\/0 mutants detected\)\s+below 80%$/);
     });
 
-    test("as a process on a report file: one line per folder, exit 1 under the bar, 0 at it", () => {
-        const ok = scoreProcess(ALL_AT_BAR);
+    test("as a process on report files: one line per folder, exit 1 under the bar, 0 at it; later reports win", () => {
+        const { "policy/rules.ts": policy, ...others } = ALL_AT_BAR;
+        const ok = scoreProcess(others, { "policy/rules.ts": { Killed: 1, Survived: 1 } }, { "policy/rules.ts": policy });
         expect(ok.status).toBe(0);
         expect(ok.stdout.trim().split("\n")).toHaveLength(5);
-        const under = scoreProcess({ ...ALL_AT_BAR, "policy/rules.ts": { Killed: 1, Survived: 1 } });
+        const under = scoreProcess(ALL_AT_BAR, { "policy/rules.ts": { Killed: 1, Survived: 1 } });
         expect(under.status).toBe(1);
         expect(under.stdout).toMatch(/^policy\s+50\.0%.*below 80%$/m);
+    });
+
+    test("merged reports: files from every report, the last result of a file kept", () => {
+        const merged = mergeReports([reportOf({ "a.ts": { Killed: 1 }, "b.ts": { Killed: 1 } }), reportOf({ "b.ts": { Survived: 2 } })]);
+        expect(merged.files).toEqual({ "a.ts": { mutants: [{ status: "Killed" }] }, "b.ts": { mutants: [{ status: "Survived" }, { status: "Survived" }] } });
     });
 });
