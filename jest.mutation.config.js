@@ -16,4 +16,5 @@ module.exports = {
     modulePathIgnorePatterns: ["<rootDir>/.stryker-tmp/", "<rootDir>/reports/"],
     testEnvironment: path.join(bail, "environment.js"),
     runner: path.join(bail, "runner.js"),
+    testSequencer: path.join(bail, "sequencer.js"),
 };

@@ -95,4 +95,16 @@ describe("mutation runs bail at the first failure (jest.mutation.config.js)", ()
         expect(status).toEqual({ "a1 passes": "passed", "b1 passes": "passed" });
         expect(filesRun).toEqual(["a.test.js", "b.test.js"]);
     });
+
+    test("files run failed-last-time first, then quickest first, untimed last", () => {
+        const { order } = require(path.join(ROOT, "tests", "harness", "mutationBail", "sequencer.js"));
+        const files = [
+            { name: "slow", failed: false, duration: 3000 },
+            { name: "untimed", failed: false, duration: undefined },
+            { name: "quick", failed: false, duration: 50 },
+            { name: "failed-slow", failed: true, duration: 5000 },
+            { name: "medium", failed: false, duration: 400 },
+        ];
+        expect([...files].sort(order).map((f) => f.name)).toEqual(["failed-slow", "quick", "medium", "slow", "untimed"]);
+    });
 });
