@@ -14,8 +14,16 @@ import { readStackFile } from "../settings/stackFile";
 import { engineProblem, passphraseProblem, pingDocker } from "./preflight";
 
 export const EXIT = { ok: 0, drift: 1, error: 2 } as const;
-const STACKS = ["dev", "staging", "prod"];
 const PROJECT_DIR = path.join(__dirname, "..");
+
+/** The project's stacks: its Pulumi.<stack>.yaml files. */
+function stackNames(): string[] {
+    return fs
+        .readdirSync(PROJECT_DIR)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
 
 export interface CliResult {
     readonly code: number;
@@ -72,7 +80,7 @@ export async function main(
 ): Promise<number> {
     const [command, stack, ...rest] = argv;
     if (!["preview", "drift", "up"].includes(command) || !stack) {
-        err(`usage: npm run ${command ?? "<preview|drift|up>"} -- <stack> (stacks: ${STACKS.join(", ")})`);
+        err(`usage: npm run ${command ?? "<preview|drift|up>"} -- <stack> (stacks: ${stackNames().join(", ")})`);
         return EXIT.error;
     }
     const e = cliEnv(env);

@@ -4,7 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { INSTALL_HINT, main } from "../../scripts/pulumiCli";
+import { CliResult, INSTALL_HINT, describeChanges, main, runPulumi } from "../../scripts/pulumiCli";
+import { stacks } from "../harness/stackFiles";
 
 /** The exit codes the README documents for `npm run drift`: 0 no drift, 1 drift, 2 error. */
 const EXIT = { ok: 0, drift: 1, error: 2 } as const;
@@ -79,6 +80,103 @@ test("without the Pulumi CLI: a clear message saying what to install, exit 2", a
     const code = await main(["drift", "dev"], { PATH: "/nonexistent" }, undefined, () => undefined, (m) => out.push(m));
     expect(code).toBe(EXIT.error);
     expect(out).toEqual([INSTALL_HINT]);
+    // What it must say (README: Pulumi CLI, Docker and Node.js 22 are needed).
+    expect(INSTALL_HINT).toMatch(/^The Pulumi CLI is not installed/);
+    expect(INSTALL_HINT).toContain("https://www.pulumi.com/docs/iac/download-install/");
+    expect(INSTALL_HINT).toContain("curl -fsSL https://get.pulumi.com | sh");
+    expect(INSTALL_HINT).toMatch(/Docker and Node\.js 22\.$/);
+});
+
+describe("runPulumi: the real CLI from PATH", () => {
+    test("captured: its exit code and output; streamed: only its exit code", () => {
+        const env = { PATH: `${FAKE_BIN}:/usr/bin:/bin` };
+        expect(runPulumi(["version"], env, true)).toEqual({ code: 0, stdout: "v3.270.0\n", stderr: "" });
+        expect(runPulumi(["stack", "select", "x"], env, false)).toEqual({ code: 0, stdout: "", stderr: "" });
+        expect(runPulumi(["bogus"], env, true)).toEqual({ code: 255, stdout: "", stderr: 'error: unknown command "bogus" for "pulumi"\n' });
+    });
+
+    test("missing: 127 (the caller prints how to install); present but not runnable: an error, not 'missing'", () => {
+        expect(runPulumi(["version"], { PATH: "/nonexistent" }, true)).toEqual({ code: 127, stdout: "", stderr: expect.stringContaining("ENOENT") });
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "no-exec-"));
+        fs.writeFileSync(path.join(dir, "pulumi"), "#!/bin/sh\n", { mode: 0o644 });
+        expect(runPulumi(["version"], { PATH: dir }, true)).toEqual({ code: EXIT.error, stdout: "", stderr: expect.stringContaining("EACCES") });
+    });
+});
+
+describe("what main asks the CLI, step by step (a recording stand-in)", () => {
+    type Answer = Partial<CliResult>;
+    function recorder(answers: Record<string, Answer> = {}) {
+        const calls: Array<{ args: string; capture: boolean }> = [];
+        const run = (args: string[], _env: NodeJS.ProcessEnv, capture: boolean): CliResult => {
+            calls.push({ args: args.join(" "), capture });
+            const key = Object.keys(answers).find((k) => args.join(" ").startsWith(k));
+            return { code: 0, stdout: "", stderr: "", ...(key ? answers[key] : {}) };
+        };
+        return { run, calls };
+    }
+    async function go(argv: string[], answers: Record<string, Answer> = {}) {
+        const r = recorder(answers);
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await main(argv, { PULUMI_CONFIG_PASSPHRASE: "p" }, r.run, (m) => out.push(m), (m) => err.push(m), async () => true);
+        return { code, out, err, calls: r.calls };
+    }
+
+    test("preview: version and stack selection captured, the diff streamed to the terminal", async () => {
+        const r = await go(["preview", "dev"]);
+        expect(r.calls).toEqual([
+            { args: "version", capture: true },
+            { args: "stack select dev --create --non-interactive", capture: true },
+            { args: "preview --stack dev --diff --policy-pack policy", capture: false },
+        ]);
+        expect(r.code).toBe(EXIT.ok);
+    });
+
+    test("up streams; drift captures its JSON", async () => {
+        expect((await go(["up", "dev"])).calls.at(-1)).toEqual({ args: "up --stack dev --policy-pack policy", capture: false });
+        const drift = await go(["drift", "dev"], { preview: { stdout: JSON.stringify({ changeSummary: { same: 4 } }) } });
+        expect(drift.calls.at(-1)).toEqual({ args: "preview --stack dev --refresh --json --non-interactive", capture: true });
+        expect(drift.out).toEqual(["no drift: dev: 4 resources unchanged"]);
+    });
+
+    test("a stack that cannot be selected: its error, exit 2, nothing previewed", async () => {
+        const r = await go(["preview", "dev"], { "stack select": { code: 255, stderr: "error: incorrect passphrase\n" } });
+        expect(r.code).toBe(EXIT.error);
+        expect(r.err).toEqual(["error: cannot select stack dev: error: incorrect passphrase"]);
+        expect(r.calls.map((c) => c.args.split(" ")[0])).toEqual(["version", "stack"]);
+    });
+
+    test("drift: a failed preview names its last error line, or its exit code; unreadable output is an error", async () => {
+        const failed = await go(["drift", "dev"], { preview: { code: 255, stderr: "warning: x\nerror: boom\n" } });
+        expect([failed.code, failed.err]).toEqual([EXIT.error, ["error: drift check of dev failed: error: boom"]]);
+        const silent = await go(["drift", "dev"], { preview: { code: 137 } });
+        expect(silent.err).toEqual(["error: drift check of dev failed: pulumi exited with 137"]);
+        const garbled = await go(["drift", "dev"], { preview: { stdout: "Previewing update..." } });
+        expect([garbled.code, garbled.err]).toEqual([EXIT.error, ["error: drift check of dev: unreadable preview output"]]);
+        const noSummary = await go(["drift", "dev"], { preview: { stdout: "{}" } });
+        expect([noSummary.code, noSummary.out]).toEqual([EXIT.ok, ["no drift: dev: 0 resources unchanged"]]);
+    });
+
+    test("usage names the command and the project's stacks (its Pulumi.<stack>.yaml files)", async () => {
+        const list = stacks().join(", ");
+        expect((await go([])).err).toEqual([`usage: npm run <preview|drift|up> -- <stack> (stacks: ${list})`]);
+        expect((await go(["drift"])).err).toEqual([`usage: npm run drift -- <stack> (stacks: ${list})`]);
+        const other = await go(["destroy", "dev"]);
+        expect([other.code, other.err, other.calls]).toEqual([EXIT.error, [`usage: npm run destroy -- <stack> (stacks: ${list})`], []]);
+    });
+
+    test("up on a stack with no stack file yet: the default engine is checked", async () => {
+        const pinged: string[] = [];
+        const r = recorder();
+        const code = await main(["up", "brand-new"], { PULUMI_CONFIG_PASSPHRASE: "p" }, r.run, () => undefined, () => undefined, async (h) => (pinged.push(h), true));
+        expect(code).toBe(EXIT.ok);
+        expect(pinged).toEqual(["unix:///var/run/docker.sock"]);
+    });
+});
+
+test("describeChanges: every operation with a count, none of 'same' or zero", () => {
+    expect(describeChanges({ same: 3, update: 0, replace: 2, create: 1 })).toBe("2 to replace, 1 to create");
+    expect(describeChanges({ same: 9 })).toBe("");
 });
 
 test("end to end through npm: `npm run drift -- prod` exits 1 on drift", async () => {
