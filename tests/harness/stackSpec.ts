@@ -1,6 +1,7 @@
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
-import { Settings } from "../../settings/types";
+import { IMAGE_FACTS } from "../../settings/imageFacts";
+import { Service, Settings } from "../../settings/types";
 import { collectorView, discovered, relabel } from "./collector";
 import { ProgramRun, Registered, byType, container, isSeed, reveal, runProgram, seed, stackConfig, uploaded } from "./mocks";
 
@@ -60,6 +61,23 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
             expect(eol[0]).toMatch(/Alloy/);
             expect(eol[0]).toMatch(/https:\/\/grafana\.com\/docs\/alloy\/\S*migrate\/from-promtail/);
         } else expect(eol).toEqual([]);
+    });
+
+    test(`${stack}: every writable volume is mounted where the container's user can write (its image's facts)`, () => {
+        const checked: string[] = [];
+        for (const c of containers()) {
+            const service = label(c, "observability.component")!.replace(/-(.)/g, (_, ch: string) => ch.toUpperCase()) as Service;
+            const facts = IMAGE_FACTS[service];
+            const uid = String(c.inputs.user ?? facts.user).split(":")[0];
+            for (const m of (c.inputs.mounts ?? []).filter((m: any) => m.type === "volume" && !m.readOnly)) {
+                checked.push(`${service}:${m.target}`);
+                // Root writes anywhere; anyone else only where the image created a directory for it.
+                if (uid === "0") continue;
+                const dir = facts.ownedDirs.find((d) => d.path === m.target);
+                expect({ service, target: m.target, ownerUid: dir?.owner.split(":")[0] }).toEqual({ service, target: m.target, ownerUid: uid });
+            }
+        }
+        expect(checked.length).toBeGreaterThanOrEqual(3);
     });
 
     describe(`${stack}: network`, () => {

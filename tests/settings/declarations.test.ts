@@ -54,6 +54,20 @@ describe("Pulumi.yaml config declarations", () => {
         }
     });
 
+    test("every key not declared says why: a secret (README), a mapping, a list of mappings, or no default to declare", () => {
+        const secrets = /Secrets, only ever set with `pulumi config set --secret`:([^.]*)/.exec(README)![1];
+        const parsed = parseSettings("probe", {}) as unknown as Record<string, unknown>;
+        for (const [key, reason] of Object.entries(NOT_DECLARED)) {
+            const value = parsed[key];
+            const why =
+                (secrets.includes(`\`${key}\``) ? /^a secret, optional without a default; a declaration without a default would make it required/ : undefined) ??
+                (Array.isArray(value) ? /^a list whose entries may be mappings/ : undefined) ??
+                (value !== null && typeof value === "object" ? /^a YAML mapping: Pulumi project config has no object type$/ : undefined) ??
+                /a declaration without a default would make it required$/;
+            expect([key, reason]).toEqual([key, expect.stringMatching(why)]);
+        }
+    });
+
     test("every key the parser accepts is declared or listed as not expressible, and nothing else", () => {
         const accounted = [...Object.keys(DECLARED), ...Object.keys(NOT_DECLARED)].sort();
         expect(accounted).toEqual(acceptedKeys().sort());
