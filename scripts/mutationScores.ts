@@ -54,11 +54,13 @@ export function mergeReports(reports: Report[]): Report {
     return { files: Object.assign({}, ...reports.map((r) => r.files)) };
 }
 
-if (require.main === module) {
-    const root = path.join(__dirname, "..");
-    const files = process.argv.length > 2 ? process.argv.slice(2) : [path.join(root, "reports", "mutation", "mutation.json")];
+/** The command: scores of the given reports (default: the last run's), one line per folder; exit code 1 under the bar. */
+export function main(argv: string[], root = path.join(__dirname, ".."), log = console.log): number {
+    const files = argv.length > 0 ? argv : [path.join(root, "reports", "mutation", "mutation.json")];
     const report = mergeReports(files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")) as Report));
     const { lines, failed } = summary(folderScores(report, root));
-    for (const line of lines) console.log(line);
-    process.exitCode = failed ? 1 : 0;
+    for (const line of lines) log(line);
+    return failed ? 1 : 0;
 }
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { folderScores, mergeReports, summary } from "../../scripts/mutationScores";
+import { folderScores, main, mergeReports, summary } from "../../scripts/mutationScores";
 
 /**
  * The last step of `npm run test:mutation`: each mutated folder's score, as Stryker defines it
@@ -99,5 +99,15 @@ describe("npm run test:mutation: per-folder scores", () => {
     test("merged reports: files from every report, the last result of a file kept", () => {
         const merged = mergeReports([reportOf({ "a.ts": { Killed: 1 }, "b.ts": { Killed: 1 } }), reportOf({ "b.ts": { Survived: 2 } })]);
         expect(merged.files).toEqual({ "a.ts": { mutants: [{ status: "Killed" }] }, "b.ts": { mutants: [{ status: "Survived" }, { status: "Survived" }] } });
+    });
+
+    test("by default the last run's report (reports/mutation/mutation.json under the project)", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-root-"));
+        fs.mkdirSync(path.join(root, "reports", "mutation"), { recursive: true });
+        fs.writeFileSync(path.join(root, "reports", "mutation", "mutation.json"), JSON.stringify(reportOf({ ...ALL_AT_BAR, "settings/parse.ts": { Survived: 1 } })));
+        const lines: string[] = [];
+        expect(main([], root, (l) => lines.push(l))).toBe(1);
+        expect(lines).toHaveLength(5);
+        expect(lines[0]).toMatch(/^settings\s+0\.0%\s+\(0\/1 mutants detected\)\s+below 80%$/);
     });
 });
