@@ -1,5 +1,9 @@
-// repository[:tag][@sha256:digest], registry host with optional port allowed.
-const IMAGE = /^((?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+// Docker's reference grammar (distribution/reference regexp.go): repository[:tag][@digest]. A first component
+// is a registry host only when it looks like one (a dot, a port, or localhost), as Docker normalises names.
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const DOMAIN = `(?:localhost(?::\\d+)?|${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})+(?::\\d+)?|${DOMAIN_COMPONENT}:\\d+)`;
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const IMAGE = new RegExp(`^(?:${DOMAIN}\\/)?${PATH_COMPONENT}(?:\\/${PATH_COMPONENT})*(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
 // An exact release: at least major.minor, optionally a suffix ("17.6-alpine", "v3.14.0").
 const EXACT_TAG = /^v?\d+\.\d+(\.\d+)*([-+_.][A-Za-z0-9.]+)*$/;
 
@@ -7,6 +11,6 @@ const EXACT_TAG = /^v?\d+\.\d+(\.\d+)*([-+_.][A-Za-z0-9.]+)*$/;
 export function isPinnedImage(ref: string): boolean {
     const m = IMAGE.exec(ref);
     if (!m) return false;
-    const [, , tag, digest] = m;
+    const [, tag, digest] = m;
     return Boolean(digest || (tag && tag !== "latest" && EXACT_TAG.test(tag)));
 }

@@ -1,0 +1,68 @@
+/**
+ * The small settings modules: image references (Docker's reference grammar, distribution/reference
+ * regexp.go: lowercase path components, an optional registry host with a port, tag, digest), the README's
+ * defaults for declared keys, how a settings error reads, and a missing stack file.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { SettingsError } from "../../settings/errors";
+import { isPinnedImage } from "../../settings/images";
+import { parseSettings } from "../../settings/parse";
+import { readStackFile } from "../../settings/stackFile";
+
+const ROOT = path.join(__dirname, "..", "..");
+const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
+
+describe("image references: pinned means an exact version or a digest", () => {
+    test.each([
+        "grafana/loki:3.7.3",
+        "loki:3.7.3",
+        "quay.io/prometheus/prometheus:v3.14.0",
+        "localhost:5000/grafana/loki:3.7.3",
+        "registry.example.com:443/team/obs/loki:3.7.3-amd64",
+        "ghcr.io/a/b/c:1.0",
+        "docker.io/library/postgres:17.6-alpine3.22",
+        `grafana/loki@${DIGEST}`,
+        `grafana/loki:latest@${DIGEST}`,
+        "my_registry/x__y:1.2",
+    ])("accepted: %s", (ref) => expect(isPinnedImage(ref)).toBe(true));
+
+    test.each([
+        "grafana/loki",
+        "grafana/loki:latest",
+        "grafana/loki:3",
+        "grafana/loki:main",
+        "Grafana/loki:3.7.3",
+        " grafana/loki:3.7.3",
+        "grafana/loki:3.7.3 ",
+        "!grafana/loki:3.7.3",
+        "grafana/loki:3.7.3!",
+        "localhost:/loki:3.7.3",
+        "grafana//loki:3.7.3",
+        "-grafana/loki:3.7.3",
+        `grafana/loki@sha256:${"0".repeat(63)}`,
+        "",
+    ])("refused: %j", (ref) => expect(isPinnedImage(ref)).toBe(false));
+});
+
+describe("declared keys: the defaults the README's table gives", () => {
+    const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const parsed = parseSettings("probe", {}) as unknown as Record<string, unknown>;
+    test.each(["dockerHost", "collector", "retainVolumes"])("%s", (key) => {
+        const row = new RegExp(`^\\| \`${key}\` \\| \`([^\`]+)\` \\|`, "m").exec(README);
+        expect(row).not.toBeNull();
+        expect(String(parsed[key])).toBe(row![1]);
+    });
+});
+
+test("a settings error reads as one: its name, the key, the value and what is allowed", () => {
+    const e = new SettingsError("observability:collector", "fluentd", "alloy or promtail");
+    expect(String(e)).toBe('SettingsError: Invalid stack configuration observability:collector = "fluentd": alloy or promtail');
+    expect(e).toBeInstanceOf(Error);
+});
+
+test("a stack with no stack file: an error naming the file", () => {
+    const file = path.join(ROOT, "Pulumi.no-such-stack.yaml");
+    expect(fs.existsSync(file)).toBe(false);
+    expect(() => readStackFile("no-such-stack", ROOT)).toThrow(`no stack file ${file}`);
+});
