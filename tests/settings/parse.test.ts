@@ -78,6 +78,9 @@ describe("valid values", () => {
 // Each case: the raw config, the key the message must name, and a fragment of what is allowed.
 const BAD: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["unknown top-level key", { retentoin: "3d" }, "observability:retentoin", /unknown key/],
+    ["a list where a mapping is expected", { loki: ["retention", "7d"] }, "observability:loki", /expected an object \(a YAML mapping\)/],
+    ["a string where a mapping is expected", { resources: "small" }, "observability:resources", /expected an object \(a YAML mapping\)/],
+    ["null where a mapping is expected", { grafana: null }, "observability:grafana", /expected an object \(a YAML mapping\)/],
     ["unknown nested key", { loki: { retentionPeriod: "3d" } }, "observability:loki.retentionPeriod", /unknown key.*retention/],
     ["duration with words", { loki: { retention: "7 days" } }, "observability:loki.retention", /positive duration/],
     ["negative duration", { loki: { retention: "-24h" } }, "observability:loki.retention", /positive duration/],

@@ -25,6 +25,8 @@ describe("image references: pinned means an exact version or a digest", () => {
         `grafana/loki@${DIGEST}`,
         `grafana/loki:latest@${DIGEST}`,
         "my_registry/x__y:1.2",
+        "Registry.Example.com/team/loki:3.7.13",
+        "grafana/loki:3.7",
     ])("accepted: %s", (ref) => expect(isPinnedImage(ref)).toBe(true));
 
     test.each([
@@ -41,6 +43,9 @@ describe("image references: pinned means an exact version or a digest", () => {
         "grafana//loki:3.7.3",
         "-grafana/loki:3.7.3",
         `grafana/loki@sha256:${"0".repeat(63)}`,
+        "grafana/loki:main-3.7.3",
+        "grafana/loki:3.7.3-",
+        "Registry/loki:3.7.3",
         "",
     ])("refused: %j", (ref) => expect(isPinnedImage(ref)).toBe(false));
 });
