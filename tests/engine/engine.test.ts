@@ -5,11 +5,12 @@
  */
 import Docker from "dockerode";
 import { ProgramRun, Registered, byType, isSeed, reveal } from "../harness/mocks";
-import { label } from "../harness/stackSpec";
+import { label, runsAs, serviceKey } from "../harness/stackSpec";
 import { buildStandIns, capabilitiesHostLacks, engine, execAs, removeStack, requireEngine } from "./docker";
-import { registered, stacks } from "./program";
+import { registered } from "./program";
+import { stacks } from "../harness/stackFiles";
 import { binary } from "../real/binaries";
-import { createRequest, deploy, deployContainer, runsAs, serviceKey } from "./replay";
+import { createRequest, deploy, deployContainer } from "./replay";
 import { compareReadBack, readBack } from "./readBack";
 import { Service } from "../../settings/types";
 

@@ -4,8 +4,6 @@ import { ProgramRun } from "../harness/mocks";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-export { stacks } from "../harness/stackFiles";
-
 /** What the real program registers for a stack (in a child process, so a module can ask for several runs). */
 export function registered(stack: string, overrides: Record<string, unknown> = {}): ProgramRun {
     const out = execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(__dirname, "registered.ts"), stack, JSON.stringify(overrides)], {

@@ -1,23 +1,10 @@
 import Docker from "dockerode";
-import { IMAGE_FACTS } from "../../settings/imageFacts";
 import { Service } from "../../settings/types";
 import { ProgramRun, Registered, byType, reveal } from "../harness/mocks";
-import { label } from "../harness/stackSpec";
+import { label, serviceKey } from "../harness/stackSpec";
 import { packTar } from "./docker";
 
 const CONTAINER = "docker:index/container:Container";
-
-/** The settings key of a service from its component label ("demo-postgres" -> "demoPostgres"). */
-export function serviceKey(component: string): Service {
-    const key = component.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    if (!(key in IMAGE_FACTS)) throw new Error(`no image facts for component ${component}`);
-    return key as Service;
-}
-
-/** The user a container runs as: the registered one, else its image's USER (as the engine resolves it). */
-export function runsAs(c: Registered): string {
-    return reveal(c.inputs.user) ?? IMAGE_FACTS[serviceKey(label(c, "observability.component") as string)].user;
-}
 
 /** Go's time.ParseDuration, as the provider applies it to healthcheck durations ("1m0s", "15s", "500ms"). */
 const durationNs = (d: string | undefined) => {

@@ -66,9 +66,9 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
     test(`${stack}: every writable volume is mounted where the container's user can write (its image's facts)`, () => {
         const checked: string[] = [];
         for (const c of containers()) {
-            const service = label(c, "observability.component")!.replace(/-(.)/g, (_, ch: string) => ch.toUpperCase()) as Service;
+            const service = serviceKey(label(c, "observability.component")!);
             const facts = IMAGE_FACTS[service];
-            const uid = String(c.inputs.user ?? facts.user).split(":")[0];
+            const uid = String(runsAs(c)).split(":")[0];
             for (const m of (c.inputs.mounts ?? []).filter((m: any) => m.type === "volume" && !m.readOnly)) {
                 checked.push(`${service}:${m.target}`);
                 // Root writes anywhere; anyone else only where the image created a directory for it.
@@ -289,4 +289,16 @@ export function image(run: ProgramRun, service: string): string {
     const remote = byType(run, "docker:index/remoteImage:RemoteImage").find((i) => i.name === `${c.name}-image`);
     if (!remote) throw new Error(`no image for ${c.name}`);
     return remote.inputs.name;
+}
+
+/** The settings key of a service from its component label ("demo-postgres" -> "demoPostgres"). */
+export function serviceKey(component: string): Service {
+    const key = component.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (!(key in IMAGE_FACTS)) throw new Error(`no image facts for component ${component}`);
+    return key as Service;
+}
+
+/** The user a container runs as: the registered one, else its image's USER (as the engine resolves it). */
+export function runsAs(c: Registered): string {
+    return reveal(c.inputs.user) ?? IMAGE_FACTS[serviceKey(label(c, "observability.component") as string)].user;
 }

@@ -14,7 +14,7 @@ import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { Settings } from "../../settings/types";
 import { baseImage, engine, requireEngine } from "../engine/docker";
-import { stacks } from "../engine/program";
+import { stacks } from "../harness/stackFiles";
 import { stackConfig } from "../harness/mocks";
 import { binary, runOnce, tempDir } from "./binaries";
 import { falcoEntries, postgresEntries, pythonEntries } from "./appLogs";
