@@ -25,8 +25,26 @@ const PASSING: Record<string, string> = {
     "b.test.js": 'test("b1 passes", () => {});\n',
 };
 
+const COVERED: Record<string, string> = {
+    // Stryker's instrumentation in miniature (instrumenter syntax-helpers.js): a hit counts for the current
+    // test id, or as static without one. Stryker's own mixin, which sets the id inside tests, is not loaded.
+    "a.test.js": [
+        "const ns = (globalThis.__stryker__ = { mutantCoverage: { static: {}, perTest: {} } });",
+        "const cover = (id) => { const c = ns.currentTestId ? (ns.mutantCoverage.perTest[ns.currentTestId] ??= {}) : ns.mutantCoverage.static; c[id] = (c[id] ?? 0) + 1; };",
+        'cover("load");',
+        'describe("stack", () => {',
+        '    beforeAll(() => cover("program"));',
+        '    test("reads the run", () => {});',
+        '    describe("inner", () => { beforeAll(() => cover("inner")); test("deeper", () => {}); });',
+        "});",
+        'test("outside", () => {});',
+        'afterAll(() => require("fs").writeFileSync(process.env.COVERAGE_OUT, JSON.stringify(ns.mutantCoverage)));',
+    ].join("\n"),
+};
+
 function runJest(files: Record<string, string>, activeMutant: string | undefined) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-bail-"));
+    const coverageOut = path.join(dir, "coverage.json");
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     fs.writeFileSync(
         path.join(dir, "sequencer.js"),
@@ -40,7 +58,7 @@ function runJest(files: Record<string, string>, activeMutant: string | undefined
         runner: mutationConfig.runner,
         testSequencer: path.join(dir, "sequencer.js"),
     };
-    const env: NodeJS.ProcessEnv = { ...process.env, JEST_ROOT: ROOT };
+    const env: NodeJS.ProcessEnv = { ...process.env, JEST_ROOT: ROOT, COVERAGE_OUT: coverageOut };
     delete env.__STRYKER_ACTIVE_MUTANT__;
     if (activeMutant !== undefined) env.__STRYKER_ACTIVE_MUTANT__ = activeMutant;
     const out = path.join(dir, "result.json");
@@ -52,7 +70,8 @@ function runJest(files: Record<string, string>, activeMutant: string | undefined
     const result = JSON.parse(fs.readFileSync(out, "utf8"));
     const status: Record<string, string> = {};
     for (const file of result.testResults) for (const t of file.assertionResults) status[t.title] = t.status;
-    return { status, filesRun: result.testResults.map((f: any) => path.basename(f.name)) };
+    const coverage = fs.existsSync(coverageOut) ? JSON.parse(fs.readFileSync(coverageOut, "utf8")) : undefined;
+    return { status, filesRun: result.testResults.map((f: any) => path.basename(f.name)), coverage };
 }
 
 describe("mutation runs bail at the first failure (jest.mutation.config.js)", () => {
@@ -94,6 +113,29 @@ describe("mutation runs bail at the first failure (jest.mutation.config.js)", ()
         const { status, filesRun } = runJest(PASSING, "17");
         expect(status).toEqual({ "a1 passes": "passed", "b1 passes": "passed" });
         expect(filesRun).toEqual(["a.test.js", "b.test.js"]);
+    });
+
+    test("dry run: what a beforeAll covers counts for every test under its describe block, not for others", () => {
+        const { status, coverage } = runJest(COVERED, undefined);
+        expect(Object.values(status)).toEqual(["passed", "passed", "passed"]);
+        const perTest = Object.fromEntries(Object.entries(coverage.perTest).filter(([id]) => !id.startsWith("\u0000")));
+        expect(perTest).toEqual({ "stack reads the run": { program: 1 }, "stack inner deeper": { program: 1, inner: 1 } });
+        expect(coverage.static).toEqual({ load: 1 });
+    });
+
+    test("mutant run: beforeAll coverage is left alone (only the dry run measures coverage)", () => {
+        const { coverage } = runJest(COVERED, "17");
+        expect(coverage.perTest).toEqual({});
+        expect(coverage.static).toEqual({ load: 1, program: 1, inner: 1 });
+    });
+
+    test("Stryker's test ids are the describe names and the test name, as its own mixin computes them", () => {
+        const { fullName } = require(path.join(ROOT, "tests", "harness", "mutationBail", "environment.js"));
+        const root = { name: "ROOT_DESCRIBE_BLOCK" };
+        const outer = { name: "dev: network", parent: root };
+        const inner = { name: "inner", parent: outer };
+        expect(fullName({ name: "one bridge", parent: inner })).toBe("dev: network inner one bridge");
+        expect(fullName({ name: "top", parent: root })).toBe("top");
     });
 
     test("files run failed-last-time first, then quickest first, untimed last", () => {

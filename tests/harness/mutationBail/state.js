@@ -13,4 +13,8 @@ module.exports = {
     bailed() {
         return process.env[ACTIVE] !== undefined && killed === process.env[ACTIVE];
     },
+    /** No mutant is active: this is Stryker's dry run, which measures which tests cover which mutant. */
+    measuringCoverage() {
+        return process.env[ACTIVE] === undefined;
+    },
 };
