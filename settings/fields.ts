@@ -49,7 +49,7 @@ export class Fields {
     /** A string that must be present. */
     required(name: string, pattern: RegExp, allowed: string): string {
         if (this.raw(name) === undefined) throw new SettingsError(this.key(name), undefined, `is required: ${allowed}`);
-        return this.string(name, "", pattern, allowed);
+        return this.string(name, undefined, pattern, allowed) as string;
     }
 
     boolean(name: string, fallback: boolean): boolean {

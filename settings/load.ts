@@ -38,9 +38,7 @@ function decode(text: string): unknown {
 export function loadSettings(): { settings: Settings; secrets: Secrets } {
     const settings = parseSettings(pulumi.getStack(), rawConfig());
     const config = new pulumi.Config(NAMESPACE);
-    const secrets: Secrets = Object.fromEntries(
-        SECRET_KEYS.map((key) => [key, config.getSecret(key)]).filter(([, v]) => v !== undefined),
-    );
+    const secrets: Secrets = Object.fromEntries(SECRET_KEYS.map((key) => [key, config.getSecret(key)]));
     requireSecrets(settings, secrets);
     return { settings, secrets };
 }

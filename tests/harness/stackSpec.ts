@@ -80,12 +80,29 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         expect(checked.length).toBeGreaterThanOrEqual(3);
     });
 
+    test(`${stack}: stack outputs (README: URLs on the host, the network, the collector's container)`, () => {
+        const { outputs } = program.run();
+        // Published services only, each on the configured address (dev: Loki too; README "What you get").
+        const expected: Record<string, string> = {};
+        for (const [service, port] of Object.entries(settings.publish.ports)) expected[service] = `http://${settings.publish.address}:${port}`;
+        expect(Object.keys(expected).length).toBeGreaterThanOrEqual(1);
+        expect(outputs.publishedUrls).toEqual(expected);
+        expect(outputs.networkName).toBe(`${settings.namePrefix}-net`);
+        expect(outputs.lokiUrl).toBe("http://loki:3100");
+        expect(outputs.prometheusUrl).toBe("http://prometheus:9090");
+        expect(outputs.collectorName).toBe(`${settings.namePrefix}-${settings.collector}`);
+    });
+
     describe(`${stack}: network`, () => {
         test("one private bridge network", () => {
             const nets = byType(program.run(), "docker:index/network:Network");
             expect(nets).toHaveLength(1);
             expect(nets[0].inputs.name).toBe(`${settings.namePrefix}-net`);
             expect(nets[0].inputs.driver).toBe("bridge");
+            // Only the stack's own containers join it: `docker run --network` cannot attach a stranger.
+            expect(nets[0].inputs.attachable).toBe(false);
+            expect(label(nets[0], "observability.stack")).toBe(settings.namePrefix);
+            expect(label(nets[0], "observability.managed-by")).toBe("pulumi");
         });
         test("every container joins it under its service alias", () => {
             for (const c of containers()) {

@@ -120,14 +120,120 @@ const BAD: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["unknown contact point kind", { grafana: { contactPoint: { kind: "pager" } } }, "observability:grafana.contactPoint.kind", /email, webhook, slack or none/],
 ];
 
+// Values a regular expression or a bound must refuse: a prefix or suffix around a valid value, one past a bound.
+const email = { contactPoint: { kind: "email" }, smtp: { host: "smtp.example.com:587", from: "alerts@example.com" } };
+const external = { externalUrl: "https://g.example.com", lokiUrl: "https://l.example.com", prometheusUrl: "https://p.example.com" };
+BAD.push(
+    ["environment starting with a dash", { environment: "-dev" }, "observability:environment", /letters, digits/],
+    ["environment with a space", { environment: "dev env" }, "observability:environment", /letters, digits/],
+    ["blank Docker host", { dockerHost: "   " }, "observability:dockerHost", /expected a string/],
+    ["unix socket with trailing words", { dockerHost: "unix:///var/run/docker.sock --tls" }, "observability:dockerHost", /unix:\/\/\//],
+    ["unix scheme inside another", { dockerHost: "my-unix:///var/run/docker.sock" }, "observability:dockerHost", /unix:\/\/\//],
+    ["tcp host with a path", { dockerHost: "tcp://docker.internal:2375/v1" }, "observability:dockerHost", /tcp:\/\//],
+    ["tcp scheme inside another", { dockerHost: "xtcp://docker.internal:2375" }, "observability:dockerHost", /tcp:\/\//],
+    ["ssh host with a path", { dockerHost: "ssh://deploy@host:22/path" }, "observability:dockerHost", /ssh:\/\//],
+    ["ssh scheme inside another", { dockerHost: "xssh://host" }, "observability:dockerHost", /ssh:\/\//],
+    ["address with a fifth digit group before it", { publish: { address: "1127.0.0.1" } }, "observability:publish.address", /IPv4/],
+    ["address with a port", { publish: { address: "127.0.0.1:3000" } }, "observability:publish.address", /IPv4/],
+    ["log size without its unit", { logRotation: { maxSize: "10" } }, "observability:logRotation.maxSize", /k, m or g/],
+    ["log size in a unit Docker does not take", { logRotation: { maxSize: "10mb" } }, "observability:logRotation.maxSize", /k, m or g/],
+    ["log size after a word", { logRotation: { maxSize: "x10m" } }, "observability:logRotation.maxSize", /k, m or g/],
+    ["fractional log file count", { logRotation: { maxFiles: 2.5 } }, "observability:logRotation.maxFiles", /an integer from 1 to 100/],
+    ["log file count above the bound", { logRotation: { maxFiles: 101 } }, "observability:logRotation.maxFiles", /from 1 to 100/],
+    ["log file count below the bound", { logRotation: { maxFiles: 0 } }, "observability:logRotation.maxFiles", /from 1 to 100/],
+    ["log file count as text", { logRotation: { maxFiles: "3" } }, "observability:logRotation.maxFiles", /an integer/],
+    ["infinite ingestion rate", { loki: { ingestionRateMb: Infinity } }, "observability:loki.ingestionRateMb", /a number from 0.1 to 1024/],
+    ["ingestion rate not a number (YAML .nan)", { loki: { ingestionRateMb: NaN } }, "observability:loki.ingestionRateMb", /a number from 0.1 to 1024/],
+    ["unknown Loki key: the allowed ones listed alphabetically", { loki: { retentionDays: 3 } }, "observability:loki.retentionDays", /allowed keys: deleteDelay, ingestionBurstSizeMb, ingestionRateMb, retention$/],
+    ["error ratio above 1", { alerts: { lokiErrorRatio: 1.5 } }, "observability:alerts.lokiErrorRatio", /from 0.0001 to 1/],
+    ["traceback threshold zero", { alerts: { tracebacksPer5m: 0 } }, "observability:alerts.tracebacksPer5m", /from 1 to/],
+    ["disk ratio of 1", { alerts: { dataDiskUsedRatio: 1 } }, "observability:alerts.dataDiskUsedRatio", /from 0.1 to 0.99/],
+    ["Falco flag as text", { falco: { enabled: "yes" } }, "observability:falco.enabled", /true or false/],
+    ["applications as one string", { applications: "web" }, "observability:applications", /list of applications/],
+    ["an application listed twice", { applications: ["web", { name: "web" }] }, "observability:applications[1].name", /listed twice/],
+    ["application name starting with a dash", { applications: ["-web"] }, "observability:applications[0].name", /Docker container name/],
+    ["metrics address with a path", { applications: [{ name: "db", metrics: "db:9187/metrics" }] }, "observability:applications[0].metrics", /host:port/],
+    ["metrics address after a dash", { applications: [{ name: "db", metrics: "-db:9187" }] }, "observability:applications[0].metrics", /host:port/],
+    ["label key starting with a dash", { applicationLabel: "-logging=on" }, "observability:applicationLabel", /key=value/],
+    ["label on two lines", { applicationLabel: "logging=on\nother=1" }, "observability:applicationLabel", /key=value/],
+    ["Prometheus size in words", { prometheus: { retentionSize: "5 gigabytes" } }, "observability:prometheus.retentionSize", /512MB or 5GB/],
+    ["external URL without a scheme", { grafana: { ...external, externalUrl: "g.example.com" } }, "observability:grafana.externalUrl", /http\(s\):\/\/ URL/],
+    ["external URL after a word", { grafana: { ...external, externalUrl: "see https://g.example.com" } }, "observability:grafana.externalUrl", /http\(s\)/],
+    ["external URL with a space in its path", { grafana: { ...external, externalUrl: "https://g.example.com/a b" } }, "observability:grafana.externalUrl", /http\(s\)/],
+    ["Loki URL of another scheme", { grafana: { ...external, lokiUrl: "ftp://l.example.com" } }, "observability:grafana.lokiUrl", /http\(s\)/],
+    ["Prometheus URL of another scheme", { grafana: { ...external, prometheusUrl: "ftp://p.example.com" } }, "observability:grafana.prometheusUrl", /http\(s\)/],
+    ["admin user starting with a dash", { grafana: { adminUser: "-admin" } }, "observability:grafana.adminUser", /user name/],
+    ["contact point kind with a suffix", { grafana: { contactPoint: { kind: "none-at-all" } } }, "observability:grafana.contactPoint.kind", /email, webhook, slack or none/],
+    ["no email addresses", { grafana: { ...email, contactPoint: { kind: "email", addresses: [] } } }, "observability:grafana.contactPoint.addresses", /non-empty list of email addresses/],
+    ["email addresses as one string", { grafana: { ...email, contactPoint: { kind: "email", addresses: "ops@example.com" } } }, "observability:grafana.contactPoint.addresses", /list of email/],
+    ["one address that is not one", { grafana: { ...email, contactPoint: { kind: "email", addresses: ["ops@example.com", "ops"] } } }, "observability:grafana.contactPoint.addresses", /email addresses/],
+    ["an address that is a number", { grafana: { ...email, contactPoint: { kind: "email", addresses: [42] } } }, "observability:grafana.contactPoint.addresses", /email addresses/],
+    ["SMTP sender with a comment", { grafana: { ...email, smtp: { host: "smtp.example.com:587", from: "alerts@example.com (ops)" } } }, "observability:grafana.smtp.from", /email address/],
+    ["SMTP sender after a word", { grafana: { ...email, smtp: { host: "smtp.example.com:587", from: "ops alerts@example.com" } } }, "observability:grafana.smtp.from", /email address/],
+    ["SMTP host with a path", { grafana: { ...email, smtp: { host: "smtp.example.com:587/tls", from: "alerts@example.com" } } }, "observability:grafana.smtp.host", /host:port of the mail relay/],
+    ["memory in an unknown unit", { resources: { loki: { memory: "1Tb" } } }, "observability:resources.loki.memory", /memory size/],
+);
+
+/** The value at a key's path in the raw configuration ("observability:a.b[1].c"), if the path leads to one. */
+function rawValue(raw: Record<string, unknown>, key: string): unknown {
+    let v: any = raw;
+    for (const part of key.replace(/^observability:/, "").split(/\.|\[(\d+)\]\.?/).filter((p) => p !== undefined && p !== "")) {
+        if (v === null || typeof v !== "object") return undefined;
+        v = v[part];
+    }
+    return v;
+}
+
 describe.each(BAD)("rejects %s", (_title, raw, key, allowed) => {
-    const error = rejection(raw);
-    test("names the key", () => expect(error.key).toBe(key));
-    test("shows the bad value and what is allowed", () => {
+    test("names the key, the bad value and what is allowed", () => {
+        const error = rejection(raw);
+        expect(error.key).toBe(key);
         expect(error.message).toContain(key);
         expect(error.message).toMatch(allowed);
+        const configured = rawValue(raw, key);
+        if (configured !== undefined) expect(error.value).toEqual(configured);
         expect(error.message).toContain(JSON.stringify(error.value) ?? "undefined");
     });
+});
+
+// Values at the edge of what is allowed, each read as written.
+const GOOD: Array<[string, Record<string, unknown>, (s: ReturnType<typeof parse>) => unknown, unknown]> = [
+    ["the lowest and highest ports", { publish: { prometheus: 1, grafana: 65535 } }, (s) => s.publish.ports, { prometheus: 1, grafana: 65535 }],
+    ...["250.249.199.10", "249.250.10.199", "199.10.250.249", "10.199.249.250"].map(
+        (address) => [`address ${address} (each octet form first and later)`, { publish: { address } }, (s: ReturnType<typeof parse>) => s.publish.address, address] as [string, Record<string, unknown>, (s: ReturnType<typeof parse>) => unknown, unknown],
+    ),
+    ["memory exactly at a service's minimum", { resources: { loki: { memory: `${MIN_MEMORY_MB.loki}Mi` } } }, (s) => s.resources.loki.memoryMb, MIN_MEMORY_MB.loki],
+    ["burst equal to the rate", { loki: { ingestionRateMb: 8, ingestionBurstSizeMb: 8 } }, (s) => s.loki.ingestionBurstSizeMb, 8],
+    ["a three-digit log size", { logRotation: { maxSize: "100m", maxFiles: 5 } }, (s) => s.logRotation, { maxSize: "100m", maxFiles: 5 }],
+    ["log size in g", { logRotation: { maxSize: "1g" } }, (s) => s.logRotation.maxSize, "1g"],
+    ["tcp Docker host without a slash", { dockerHost: "tcp://docker.internal:2375" }, (s) => s.dockerHost, "tcp://docker.internal:2375"],
+    ["tcp Docker host with a slash", { dockerHost: "tcp://10.0.0.5:2376/" }, (s) => s.dockerHost, "tcp://10.0.0.5:2376/"],
+    ["ssh Docker host without user or port", { dockerHost: "ssh://logs.example.com" }, (s) => s.dockerHost, "ssh://logs.example.com"],
+    ["ssh Docker host with a user only", { dockerHost: "ssh://deploy@logs.example.com" }, (s) => s.dockerHost, "ssh://deploy@logs.example.com"],
+    ["external Grafana over http with a path", { grafana: { ...external, externalUrl: "http://grafana.internal:3000/grafana" } }, (s) => s.grafana.externalUrl, "http://grafana.internal:3000/grafana"],
+    ["alert thresholds", { alerts: { lokiErrorRatio: 0.1, tracebacksPer5m: 3, dataDiskUsedRatio: 0.9 } }, (s) => [s.alerts.lokiErrorRatio, s.alerts.tracebacksPer5m, s.alerts.dataDiskUsedRatio], [0.1, 3, 0.9]],
+    ["Falco off, privileged, demo on", { falco: { enabled: false, privileged: true }, demo: { enabled: true } }, (s) => [s.falco, s.demo], [{ enabled: false, privileged: true }, { enabled: true }]],
+    ["Grafana admin user", { grafana: { adminUser: "ops" } }, (s) => s.grafana.adminUser, "ops"],
+    ["email addresses", { grafana: { ...email, contactPoint: { kind: "email", addresses: ["a@example.com", "b@example.org"] } } }, (s) => s.grafana.contactPoint, { kind: "email", addresses: ["a@example.com", "b@example.org"] }],
+    ["Prometheus size", { prometheus: { retentionSize: "5GB" } }, (s) => s.prometheus.retentionSize, "5GB"],
+    ["an application's metrics address", { applications: [{ name: "db", kind: "postgres", metrics: "db-exporter:9187" }] }, (s) => s.applications, [{ name: "db", kind: "postgres", metrics: "db-exporter:9187" }]],
+];
+
+describe.each(GOOD)("accepts %s", (_title, raw, read, expected) => {
+    test("and reads it as written", () => expect(read(parse(raw))).toEqual(expected));
+});
+
+test("defaults the README documents (configuration table)", () => {
+    const s = parse({});
+    expect(s.falco).toEqual({ enabled: true, privileged: false });
+    expect(s.demo).toEqual({ enabled: false });
+    expect(s.grafana.adminUser).toBe("admin");
+    expect(s.prometheus.retentionSize).toBeUndefined();
+    expect([s.prometheus.scrapeInterval.text, s.prometheus.retention.text]).toEqual(["30s", "15d"]);
+    expect([s.loki.retention.text, s.loki.deleteDelay.text, s.loki.ingestionRateMb, s.loki.ingestionBurstSizeMb]).toEqual(["168h", "2h", 4, 6]);
+    expect(s.logRotation).toEqual({ maxSize: "10m", maxFiles: 3 });
+    expect(s.applications).toEqual([]);
+    expect(s.applicationLabel).toBeUndefined();
 });
 
 describe("Grafana UIDs derived from the longest allowed prefix", () => {
@@ -161,6 +267,19 @@ describe("Grafana UIDs derived from the longest allowed prefix", () => {
     });
 });
 
+describe("stack configuration as the engine hands it over", () => {
+    test("only this program's namespace, with structured values decoded from JSON and plain strings kept", () => {
+        const raw = rawConfig({
+            "observability:loki": JSON.stringify({ retention: "72h" }),
+            "observability:collector": "alloy",
+            "observability:retainVolumes": "true",
+            "docker:host": "tcp://elsewhere:2375",
+            "observabilityx:collector": "promtail",
+        });
+        expect(raw).toEqual({ loki: { retention: "72h" }, collector: "alloy", retainVolumes: true });
+    });
+});
+
 describe("the real stack files", () => {
     const load = (stack: string) => parseSettings(stack, rawConfig(stackConfig(stack)));
     const [dev, staging, prod] = ["dev", "staging", "prod"].map(load);
@@ -191,6 +310,12 @@ describe("secrets some settings need", () => {
     test("a webhook contact point without its URL names the secret key", () => {
         const s = parse({ grafana: { contactPoint: { kind: "webhook" } } });
         expect(() => requireSecrets(s, {})).toThrow(/observability:contactPointUrl.*--secret/);
+    });
+    test("a Slack contact point without its URL names the secret key; with it, it passes", () => {
+        const s = parse({ grafana: { contactPoint: { kind: "slack" } } });
+        expect(() => requireSecrets(s, {})).toThrow(/observability:contactPointUrl.*slack contact point.*--secret/);
+        expect(() => requireSecrets(s, { contactPointUrl: {} as any })).not.toThrow();
+        expect(() => requireSecrets(parse({}), {})).not.toThrow();
     });
     test("an external Grafana without credentials names the secret key", () => {
         const s = parse({ grafana: { externalUrl: "https://grafana.example.com", lokiUrl: "https://loki.example.com", prometheusUrl: "https://prom.example.com" } });

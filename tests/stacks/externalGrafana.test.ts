@@ -51,3 +51,9 @@ test("neither secret appears in plain text in any input", () => {
         }
     }
 });
+
+test("outputs: Grafana's URL is the external one; no admin password of the stack's own", () => {
+    const { outputs } = program.run();
+    expect((outputs.publishedUrls as Record<string, string>).grafana).toBe("https://grafana.example.com");
+    expect(outputs.grafanaAdminPassword).toBeUndefined();
+});
