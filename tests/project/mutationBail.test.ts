@@ -20,6 +20,12 @@ const HOOK_FAILS: Record<string, string> = {
     "a.test.js": 'beforeAll(() => { throw new Error("the program run failed"); });\ntest("a1 under the hook", () => {});\ntest("a2 under the hook", () => {});\n',
     "b.test.js": 'test("b1 in the next file", () => {});\n',
 };
+const LOAD_FAILS: Record<string, string> = {
+    // Throws while its tests are collected, as a stack test does when the mutated parser refuses its stack file.
+    "a.test.js": 'throw new Error("the stack file is refused");\ntest("a1 never collected", () => {});\n',
+    "b.test.js": 'describe("b", () => { throw new Error("refused inside describe"); });\n',
+    "c.test.js": 'test("c1 in the next file", () => {});\n',
+};
 const PASSING: Record<string, string> = {
     "a.test.js": 'test("a1 passes", () => {});\n',
     "b.test.js": 'test("b1 passes", () => {});\n',
@@ -71,7 +77,7 @@ function runJest(files: Record<string, string>, activeMutant: string | undefined
     const status: Record<string, string> = {};
     for (const file of result.testResults) for (const t of file.assertionResults) status[t.title] = t.status;
     const coverage = fs.existsSync(coverageOut) ? JSON.parse(fs.readFileSync(coverageOut, "utf8")) : undefined;
-    return { status, filesRun: result.testResults.map((f: any) => path.basename(f.name)), coverage };
+    return { status, filesRun: result.testResults.map((f: any) => path.basename(f.name)), coverage, runtimeErrors: result.numRuntimeErrorTestSuites as number };
 }
 
 describe("mutation runs bail at the first failure (jest.mutation.config.js)", () => {
@@ -101,6 +107,25 @@ describe("mutation runs bail at the first failure (jest.mutation.config.js)", ()
         const { status, filesRun } = runJest(HOOK_FAILS, "17");
         expect(status).toEqual({ "a1 under the hook": "failed", "a2 under the hook": "pending" });
         expect(filesRun).toEqual(["a.test.js"]);
+    });
+
+    test("with a mutant active, a file that cannot be collected is one failed test, not a suite error, and ends the run", () => {
+        const { status, filesRun, runtimeErrors } = runJest(LOAD_FAILS, "17");
+        expect(status).toEqual({ "the test file loads": "failed" });
+        expect(filesRun).toEqual(["a.test.js"]);
+        expect(runtimeErrors).toBe(0);
+    });
+
+    test("a describe block that throws counts the same way", () => {
+        const { status, runtimeErrors } = runJest({ "b.test.js": LOAD_FAILS["b.test.js"], "c.test.js": LOAD_FAILS["c.test.js"] }, "17");
+        expect(status).toEqual({ "the test file loads": "failed" });
+        expect(runtimeErrors).toBe(0);
+    });
+
+    test("in the dry run a file that cannot be collected stays a suite error (Stryker must not start on it)", () => {
+        const { status, runtimeErrors } = runJest(LOAD_FAILS, undefined);
+        expect(runtimeErrors).toBe(2);
+        expect(status).toEqual({ "c1 in the next file": "passed" });
     });
 
     test("with no mutant active (Stryker's dry run) every test runs", () => {
