@@ -9,18 +9,11 @@ import { parseSettings } from "../../settings/parse";
 import { stackConfig } from "../harness/stackFiles";
 import { parseAlloy } from "../harness/alloyParse";
 import { stacks } from "../harness/stackFiles";
+import { besideProject } from "../harness/sharedTools";
 
 /** ../shared/tools/alloy-check: Alloy v1.18.1's own parser plus every component's schema (see ../shared/README.md). */
 const CHECKER = process.env.ALLOY_CHECK ?? besideProject(path.join("shared", "tools", "alloy-check"));
 
-/** The nearest ancestor folder holding `relative` (the project's sibling ../shared, also from a copy of the project). */
-function besideProject(relative: string): string {
-    for (let dir = path.join(__dirname, ".."); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-        const candidate = path.join(dir, relative);
-        if (fs.existsSync(candidate)) return candidate;
-    }
-    return path.join(__dirname, "..", "..", "..", relative);
-}
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "alloy-"));
 
 function check(name: string, text: string): { status: number | null; out: string } {

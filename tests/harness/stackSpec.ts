@@ -1,6 +1,7 @@
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { IMAGE_FACTS } from "../../settings/imageFacts";
+import { parseDuration } from "../../settings/units";
 import { Service, Settings } from "../../settings/types";
 import { collectorView, discovered, relabel } from "./collector";
 import { ProgramRun, Registered, byType, container, isSeed, reveal, runProgram, seed, stackConfig, uploaded } from "./mocks";
@@ -232,6 +233,30 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
             expect(cfg.compactor.delete_request_store).toBe("filesystem");
             expect(cfg.ingester.wal.dir.startsWith("/loki/")).toBe(true);
             expect(loki().inputs.command).toEqual(["-config.file=/config/loki.yaml"]);
+        });
+        test("everything Loki writes is on its data volume, and the WAL is on (lines survive a restart)", () => {
+            const cfg = uploaded(seed(program.run(), "loki"), "loki.yaml");
+            const data = loki().inputs.mounts.find((m: any) => m.source === `${settings.namePrefix}-loki-data`).target;
+            const dirs = [
+                cfg.common.path_prefix,
+                cfg.common.storage.filesystem.chunks_directory,
+                cfg.common.storage.filesystem.rules_directory,
+                cfg.ingester.wal.dir,
+                cfg.compactor.working_directory,
+            ];
+            for (const dir of dirs) expect({ dir, onVolume: dir === data || dir.startsWith(`${data}/`) }).toEqual({ dir, onVolume: true });
+            expect(new Set(dirs.slice(1)).size).toBe(4);
+            expect(cfg.ingester.wal.enabled).toBe(true);
+            // Filesystem chunks and TSDB index: one process, no object store, no ring peers (README: single binary).
+            expect(cfg.common.ring.kvstore.store).toBe("inmemory");
+            expect(cfg.common.replication_factor).toBe(1);
+            expect(cfg.schema_config.configs.map((c: any) => [c.store, c.object_store, c.schema])).toEqual([["tsdb", "filesystem", "v13"]]);
+            // Retention deletes only once the compactor's delete delay from the settings has passed.
+            expect(parseDuration(cfg.compactor.retention_delete_delay)?.seconds).toBe(settings.loki.deleteDelay.seconds);
+            expect(cfg.compactor.retention_delete_worker_count).toBeGreaterThan(0);
+            expect(cfg.analytics.reporting_enabled).toBe(false);
+            expect(cfg.auth_enabled).toBe(false);
+            expect(cfg.server.http_listen_port).toBe(3100);
         });
     });
 
