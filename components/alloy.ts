@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ALLOY_STORAGE_DIR, DATA_MOUNT_DIR, renderAlloyConfig } from "../configs/alloy/config";
+import { COLLECTOR_READY_PATH } from "../configs/collection";
 import { CONFIG_DIR } from "../configs/paths";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { IMAGE_FACTS } from "../settings/imageFacts";
@@ -57,7 +58,7 @@ export class Alloy extends pulumi.ComponentResource {
                 // needs no root here: it reads the proxy over TCP and world-readable cgroup and mount information.
                 user: ALLOY_USER,
                 // bash from the Ubuntu base image, which has neither curl nor wget (IMAGE_FACTS.alloy).
-                healthcheck: { test: bashHttpCheck(IMAGE_FACTS.alloy.healthcheckTool, SERVICE_PORTS.alloy, "/-/ready") },
+                healthcheck: { test: bashHttpCheck(IMAGE_FACTS.alloy.healthcheckTool, SERVICE_PORTS.alloy, COLLECTOR_READY_PATH.alloy) },
             },
             { parent: this },
         );

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { COLLECTOR_READY_PATH } from "../configs/collection";
 import { CONFIG_DIR } from "../configs/paths";
 import { PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "../configs/promtail";
 import { SERVICE_PORTS } from "../settings/defaults";
@@ -34,7 +35,7 @@ export class Promtail extends pulumi.ComponentResource {
                 volumes: [{ volume: positions, path: PROMTAIL_POSITIONS_DIR }],
                 // No Docker socket: discovery and log tailing go through the read-only API proxy (SocketProxy).
                 // bash from the Ubuntu base image, which has neither curl nor wget (IMAGE_FACTS.promtail).
-                healthcheck: { test: bashHttpCheck(IMAGE_FACTS.promtail.healthcheckTool, SERVICE_PORTS.promtail, "/ready") },
+                healthcheck: { test: bashHttpCheck(IMAGE_FACTS.promtail.healthcheckTool, SERVICE_PORTS.promtail, COLLECTOR_READY_PATH.promtail) },
                 // The image's root, with every capability dropped: it reads no host file, only the proxy and its volume.
             },
             { parent: this },

@@ -9,6 +9,8 @@ import { LABELS, applicationNames, containerName, dockerMetaLabel, escapeRegex }
 export const DOCKER_SOCKET = "/var/run/docker.sock";
 /** The read-only Docker API proxy the collector discovers and tails containers through. */
 export const SOCKET_PROXY_SERVICE = "socket-proxy";
+/** The readiness endpoint each collector's healthcheck requests (Alloy: /-/ready; Promtail: /ready). */
+export const COLLECTOR_READY_PATH: Record<Settings["collector"], string> = { alloy: "/-/ready", promtail: "/ready" };
 /** The value of the `job` label on every collected stream. */
 export const LOG_JOB = "docker";
 

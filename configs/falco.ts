@@ -2,7 +2,7 @@ import { SERVICE_PORTS } from "../settings/defaults";
 import { Settings } from "../settings/types";
 import { containerName } from "./labels";
 import { CONFIG_DIR } from "./paths";
-import { SOCKET_PROXY_SERVICE } from "./collection";
+import { COLLECTOR_READY_PATH, SOCKET_PROXY_SERVICE } from "./collection";
 import { toYaml } from "./yaml";
 
 /** Where the host's Docker socket is mounted inside the Falco container (Falco's documented layout). */
@@ -76,7 +76,9 @@ type FalcoItem =
 /** Rules for this stack, on top of Falco's default rules (whose macros they use). */
 export function falcoRules(settings: Settings): FalcoItem[] {
     const name = (service: string) => containerName(settings.namePrefix, service);
-    const stackServices = ["loki", "promtail", "prometheus", "grafana", "falco"];
+    // Every long-running container of the stack: the configured collector (not always Promtail), the socket
+    // proxy, and Grafana only when the stack runs it.
+    const stackServices = ["loki", settings.collector, SOCKET_PROXY_SERVICE, "prometheus", ...(settings.grafana.externalUrl ? [] : ["grafana"]), "falco"];
     return [
         { list: "obs_stack_containers", items: stackServices.map(name) },
         // Only these read the Docker socket by design (the collector reaches it through the proxy).
@@ -84,10 +86,10 @@ export function falcoRules(settings: Settings): FalcoItem[] {
         {
             rule: "Shell in observability stack container",
             desc: "A shell was started inside one of the stack's own containers; none of them runs one in normal operation.",
-            // The collector's healthcheck is the one legitimate shell: bash probing /ready.
+            // The collector's healthcheck is the one legitimate shell: bash requesting its readiness endpoint.
             condition:
                 "spawned_process and container and container.name in (obs_stack_containers) and proc.name in (shell_binaries)" +
-                ` and not (container.name = ${name("promtail")} and proc.cmdline contains "GET /ready")`,
+                ` and not (container.name = ${name(settings.collector)} and proc.cmdline contains "GET ${COLLECTOR_READY_PATH[settings.collector]} ")`,
             output: "Shell spawned in stack container (container=%container.name user=%user.name cmdline=%proc.cmdline parent=%proc.pname)",
             priority: "WARNING",
             tags: ["observability_stack", "container", "shell", "mitre_execution"],

@@ -105,6 +105,22 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(rules.length).toBeGreaterThanOrEqual(3);
                 for (const r of rules) expect(["WARNING", "ERROR", "CRITICAL"]).toContain(r.priority);
             });
+            test("the shell rule watches every running container of the stack, and excuses only the collector's own healthcheck", () => {
+                const items = uploaded(seed(program.run(), "falco"), "stack_rules.yaml");
+                const list = (name: string) => items.find((i: any) => i.list === name)?.items;
+                const running = byType(program.run(), CONTAINER)
+                    .filter((c) => !isSeed(c) && !label(c, "observability.component")!.startsWith("demo-"))
+                    .map((c) => c.inputs.name);
+                expect([...list("obs_stack_containers")].sort()).toEqual([...running].sort());
+                const collector = byType(program.run(), CONTAINER).find((c) => !isSeed(c) && label(c, "observability.component") === settings.collector)!;
+                const probe = /GET (\S+) /.exec(collector.inputs.healthcheck.tests.join(" "))![1];
+                const shell = items.find((i: any) => i.rule === "Shell in observability stack container");
+                expect(shell.condition).toContain("container.name in (obs_stack_containers)");
+                expect(shell.condition).toContain(`not (container.name = ${collector.inputs.name} and proc.cmdline contains "GET ${probe} ")`);
+                // Only the socket proxy and Falco itself may use the Docker socket.
+                const mountsSocket = byType(program.run(), CONTAINER).filter((c) => (c.inputs.mounts ?? []).some((m: any) => m.source === "/var/run/docker.sock"));
+                expect([...list("obs_docker_socket_readers")].sort()).toEqual(mountsSocket.map((c) => c.inputs.name).sort());
+            });
             test("scraped", () => expect(jobs()).toContain("falco"));
             test("its JSON events become a priority label in the collector", () => {
                 const step = collectorView(program.run(), settings).steps.find((s) => s.selector === `{container="${settings.namePrefix}-falco"}`);
