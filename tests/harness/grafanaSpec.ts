@@ -1,4 +1,5 @@
 import { Settings } from "../../settings/types";
+import { parseDuration } from "../../settings/units";
 import { parseErrors } from "./grammars";
 import { GENERATED_PASSWORD, ProgramRun, byType, isSecret, isSeed, one, plainStrings, reveal, seed } from "./mocks";
 import { label } from "./stackSpec";
@@ -111,6 +112,26 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             const errors = rules.find((r: any) => r.name === "Error rate per container");
             expect(JSON.parse(errors.datas[2].model).conditions[0].evaluator.params).toEqual([settings.alerts.logErrorsPerMinute]);
         });
+        test("alert rules: no log lines is no alert, a broken query is an error, labels say environment and severity", () => {
+            const group = one(run(), T.ruleGroup);
+            expect(group.inputs.folderUid).toBe(`${settings.namePrefix}-stack`);
+            for (const r of group.inputs.rules) {
+                // A log-count query over quiet logs returns no series: that is the healthy case.
+                expect([r.name, r.noDataState, r.execErrState]).toEqual([r.name, "OK", "Error"]);
+                expect(r.labels).toEqual({ severity: expect.stringMatching(/^(warning|critical)$/), environment: settings.environment });
+                expect(r.annotations.summary.length).toBeGreaterThan(10);
+                expect(r.for).toMatch(/^\d+(s|m|h)$/);
+                expect(r.uid.startsWith(`${settings.namePrefix}-`)).toBe(true);
+            }
+            expect(parseDuration(group.inputs.rules.find((r: any) => r.name === "Error rate per container").for)?.seconds).toBe(settings.alerts.logErrorsFor.seconds);
+        });
+        test("datasources are queried by Grafana's server (the browser cannot reach the private network)", () => {
+            for (const d of byType(run(), T.datasource)) {
+                expect(d.inputs.accessMode).toBe("proxy");
+                expect(d.inputs.name).toBe(`${d.inputs.type === "loki" ? "Loki" : "Prometheus"} (${settings.environment})`);
+                expect(Object.keys(JSON.parse(d.inputs.jsonDataEncoded)).length).toBeGreaterThan(0);
+            }
+        });
         test("contact point and routing from settings: a policy tree only in the stack's own Grafana", () => {
             const kind = settings.grafana.contactPoint.kind;
             const rules: any[] = one(run(), T.ruleGroup).inputs.rules;
@@ -122,6 +143,16 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             }
             const cp = one(run(), T.contactPoint);
             expect(cp.inputs.name).toBe(`${settings.namePrefix}-${kind}`);
+            // Grafana's grouping timers: each a duration, first notification before regrouping before repeating.
+            const timers = (x: any) => [x.groupWait, x.groupInterval, x.repeatInterval].map((d: string) => parseDuration(d)?.seconds ?? NaN);
+            const grouping = settings.grafana.externalUrl ? rules.map((r) => r.notificationSettings) : [one(run(), T.policy).inputs];
+            for (const g of grouping) {
+                const [wait, interval, repeat] = timers(g);
+                expect(wait).toBeGreaterThan(0);
+                expect(interval).toBeGreaterThan(wait);
+                expect(repeat).toBeGreaterThan(interval);
+                expect(g.groupBies).toEqual(expect.arrayContaining(["alertname", "container"]));
+            }
             if (kind === "email") expect(cp.inputs.emails[0].addresses).toEqual(settings.grafana.contactPoint.addresses);
             if (settings.grafana.externalUrl) {
                 // The provider's NotificationPolicy replaces a Grafana's whole tree: never in a shared Grafana.
