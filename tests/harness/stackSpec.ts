@@ -2,6 +2,7 @@ import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { IMAGE_FACTS } from "../../settings/imageFacts";
 import { parseDuration } from "../../settings/units";
+import { configHash, secretDigest } from "../../components/configSeed";
 import { Service, Settings } from "../../settings/types";
 import { collectorView, discovered, relabel } from "./collector";
 import { ProgramRun, Registered, byType, container, isSeed, reveal, runProgram, seed, stackConfig, uploaded } from "./mocks";
@@ -190,6 +191,22 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(uploads.length).toBeGreaterThan(0);
                 for (const u of uploads) expect(u.file).toMatch(/^\/config\/[^/]+$/);
                 expect(label(c, "observability.config-hash")).toMatch(/^[0-9a-f]{32}$/);
+                // The hash covers exactly these uploads, a secret one through its digest only.
+                const files = uploads.map((u: any) => {
+                    const name = u.file.slice("/config/".length);
+                    const secret = u.permissions === "0400";
+                    // Files given no mode are uploaded with the default (0444) and hashed without one.
+                    const permissions = u.permissions === "0444" ? undefined : u.permissions;
+                    return { name, owner: u.owner, permissions, content: secret ? secretDigest(u.content, volume) : u.content };
+                });
+                expect(label(c, "observability.config-hash")).toBe(configHash(files));
+                // Never started, so nothing runs in it: no network, no capabilities, no restart, a tiny memory cap.
+                expect([s.inputs.restart, s.inputs.networkMode, s.inputs.capabilities, s.inputs.securityOpts]).toEqual(["no", "none", { drops: ["ALL"] }, ["no-new-privileges:true"]]);
+                expect(s.inputs.memory).toBeLessThanOrEqual(64);
+                expect(s.inputs.name).toBe(`${volume}-seed`);
+                expect(s.options?.deleteBeforeReplace).toBe(true);
+                // Nothing the program uploads is writable, even by its owner (the volume is read-only anyway).
+                for (const u of uploads) expect({ file: u.file, mode: u.permissions }).toEqual({ file: u.file, mode: expect.stringMatching(/^0[045]{3}$/) });
             }
         });
         test("published ports are bound to the configured address only", () => {
