@@ -137,6 +137,10 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(label(c, "observability.managed-by")).toBe("pulumi");
                 expect(label(c, "observability.environment")).toBe(settings.environment);
                 expect(label(c, "observability.stack")).toBe(settings.namePrefix);
+                expect(label(c, "observability.allow-all-interfaces")).toBe(settings.publish.allowAllInterfaces ? "true" : undefined);
+                // No program from /tmp, and no setuid there either.
+                expect(c.inputs.tmpfs["/tmp"].split(",")).toEqual(expect.arrayContaining(["noexec", "nosuid"]));
+                expect(c.inputs.privileged).toBe(label(c, "observability.component") === "falco" && settings.falco.privileged);
             }
         });
         test("every container, seeds included, is replaced delete-first (fixed names and ports)", () => {
@@ -211,7 +215,7 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         });
         test("published ports are bound to the configured address only", () => {
             for (const c of containers()) {
-                for (const p of c.inputs.ports ?? []) expect(p.ip).toBe(settings.publish.address);
+                for (const p of c.inputs.ports ?? []) expect([p.ip, p.protocol]).toEqual([settings.publish.address, "tcp"]);
             }
             const published = containers().flatMap((c) => (c.inputs.ports ?? []).map((p: any) => p.external));
             expect(published.sort()).toEqual(Object.values(settings.publish.ports).sort());

@@ -1,8 +1,8 @@
 import { byType, isSeed, one, plainStrings, reveal, seed } from "../harness/mocks";
 import { label, programFor } from "../harness/stackSpec";
 
-// The prod stack file with a Slack contact point, an SMTP relay that needs a login, and a shorter `for` on the
-// error-rate alert (as the end-to-end workflow uses it).
+// The prod stack file with a Slack contact point, an SMTP relay that needs a login, a shorter `for` on the
+// error-rate alert (as the end-to-end workflow uses it), and ports published on every interface, as allowed.
 const SMTP_PASSWORD = "smtp-password-for-tests";
 const SLACK = "https://hooks.slack.com/services/T0/B0/secret";
 const program = programFor(
@@ -13,6 +13,7 @@ const program = programFor(
             smtp: { host: "smtp.example.com:587", from: "obs@example.com", user: "obs-mailer" },
         },
         "observability:alerts": { logErrorsFor: "30s" },
+        "observability:publish": { address: "0.0.0.0", allowAllInterfaces: true },
     },
     { "observability:smtpPassword": SMTP_PASSWORD, "observability:contactPointUrl": SLACK },
 );
@@ -38,4 +39,12 @@ test("a Slack contact point ignores only its `slacks` field (pulumiverse/pulumi-
 test("the error-rate alert waits as long as the settings say", () => {
     const rules = one(program.run(), "grafana:alerting/ruleGroup:RuleGroup").inputs.rules;
     expect(rules.find((r: any) => r.name === "Error rate per container").for).toBe("30s");
+});
+
+test("every interface only as allowed: published ports on 0.0.0.0, every container marked so for the policy", () => {
+    const containers = byType(program.run(), "docker:index/container:Container").filter((c) => !isSeed(c));
+    const ports = containers.flatMap((c) => c.inputs.ports ?? []);
+    expect(ports.length).toBeGreaterThanOrEqual(2);
+    for (const p of ports) expect([p.ip, p.protocol]).toEqual(["0.0.0.0", "tcp"]);
+    for (const c of containers) expect([c.inputs.name, label(c, "observability.allow-all-interfaces")]).toEqual([c.inputs.name, "true"]);
 });
