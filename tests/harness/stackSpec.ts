@@ -172,6 +172,28 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(c.inputs.tmpfs["/tmp"]).toBeDefined();
             }
         });
+        test("each healthcheck runs the image's own tool against the service's own health endpoint, and fails on an HTTP error", () => {
+            // Health endpoints as each upstream documents them; Loki checks itself (`loki -health`), PostgreSQL with pg_isready.
+            const ENDPOINT: Record<string, string> = {
+                grafana: "/api/health", prometheus: "/-/healthy", "socket-proxy": "/_ping", falco: "/healthz",
+                alloy: "/-/ready", promtail: "/ready", "demo-exporter": "/metrics",
+            };
+            for (const c of containers()) {
+                const component = label(c, "observability.component") as string;
+                const [cmd, tool, ...args] = c.inputs.healthcheck.tests as string[];
+                expect([component, cmd, tool]).toEqual([component, "CMD", IMAGE_FACTS[serviceKey(component)].healthcheckTool]);
+                const text = args.join(" ");
+                const probe = /http:\/\/127\.0\.0\.1:\d+(\/\S*)/.exec(text)?.[1] ?? /GET (\S+) HTTP/.exec(text)?.[1];
+                if (component in ENDPOINT) expect([component, probe]).toEqual([component, ENDPOINT[component]]);
+                else expect([component, probe]).toEqual([component, undefined]);
+                // curl reports success on a 500 unless told -f; wget -q fails on one by itself.
+                if (tool === "curl") expect(args).toContain("-fsS");
+                if (tool === "wget") expect(args.slice(0, 3)).toEqual(["-q", "-O", "/dev/null"]);
+                if (tool === "bash") expect(text).toMatch(/grep -q '200 OK'/);
+            }
+            const loki = containers().find((c) => label(c, "observability.component") === "loki")!;
+            expect(loki.inputs.healthcheck.tests.slice(2)).toEqual(["-health", "-config.file=/config/loki.yaml"]);
+        });
         test("read-only root; configuration arrives on a read-only volume filled by a never-started seed", () => {
             const configured = containers().filter((c) => (c.inputs.mounts ?? []).some((m: any) => m.target === "/config"));
             expect(configured.map((c) => label(c, "observability.component")).sort()).toEqual(seeds().map((s) => label(s, "observability.component")).sort());
