@@ -87,6 +87,19 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
                 const binds = falco.inputs.mounts.filter((m: any) => m.type === "bind");
                 expect(binds.map((m: any) => m.source).sort()).toEqual(["/etc", "/proc", "/sys/kernel/tracing", "/var/run/docker.sock"]);
                 for (const b of binds) expect(b.readOnly).toBe(true);
+                // Falco's documented layout: the host's /proc, /etc and Docker socket under /host; tracefs where it is.
+                expect(binds.map((m: any) => [m.source, m.target]).sort()).toEqual(
+                    binds.map((m: any) => [m.source, m.source.startsWith("/sys/") ? m.source : `/host${m.source}`]).sort(),
+                );
+                expect(falco.inputs.command).toEqual(["/usr/bin/falco", "-c", "/config/falco.yaml"]);
+            });
+            test("the container plugin finds the Docker socket where it is mounted (the plugin prefixes HOST_ROOT=/host)", () => {
+                const cfg = uploaded(seed(program.run(), "falco"), "falco.yaml");
+                const docker = cfg.plugins.find((p: any) => p.name === "container").init_config.engines.docker;
+                expect(docker.enabled).toBe(true);
+                const socketMount = falcos()[0].inputs.mounts.find((m: any) => m.source === "/var/run/docker.sock");
+                expect(docker.sockets.map((s: string) => path.posix.join("/host", s))).toEqual([socketMount.target]);
+                expect(cfg.plugins.map((p: any) => p.name)).toEqual(cfg.load_plugins);
             });
             test("JSON events to stdout, container plugin, modern eBPF, health and metrics", () => {
                 const cfg = uploaded(seed(program.run(), "falco"), "falco.yaml");

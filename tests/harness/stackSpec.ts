@@ -131,6 +131,7 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         });
         test("restart policy, log rotation, labels", () => {
             for (const c of containers()) {
+                for (const e of reveal(c.inputs.envs ?? [])) expect(e).toMatch(/^[A-Z][A-Z0-9_]*=\S/);
                 expect(c.inputs.restart).toBe("unless-stopped");
                 expect(c.inputs.logDriver).toBe("json-file");
                 expect(c.inputs.logOpts).toEqual({ "max-size": settings.logRotation.maxSize, "max-file": String(settings.logRotation.maxFiles) });
@@ -318,6 +319,8 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
             const proxy = container(program.run(), "socket-proxy");
             expect(proxy.inputs.mounts).toEqual([{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true }]);
             expect(proxy.inputs.envs).toEqual(expect.arrayContaining(["CONTAINERS=1", "EVENTS=1", "POST=0"]));
+            // Exactly the API sections discovery and tailing need (haproxy.cfg denies every other one).
+            expect(proxy.inputs.envs.filter((e: string) => e.endsWith("=1") && /^[A-Z]+=1$/.test(e) && !e.startsWith("DISABLE_")).sort()).toEqual(["CONTAINERS=1", "EVENTS=1", "PING=1", "VERSION=1"]);
             expect(proxy.inputs.ports ?? []).toEqual([]);
             expect(view().dockerHost).toBe("tcp://socket-proxy:2375");
         });
