@@ -64,6 +64,31 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
             for (const s of services) if (s !== "demo-postgres" && s !== "socket-proxy") expect(scrapedAliases).toContain(s);
             for (const app of settings.applications.filter((a) => a.metrics)) expect(targets).toContain(app.metrics);
         });
+        test("each scrape reaches the port its container serves; global labels, rule file and storage where they belong", () => {
+            const cfg = uploaded(seed(program.run(), "prometheus"), "prometheus.yml");
+            const served = new Map<string, string>();
+            for (const c of byType(program.run(), CONTAINER).filter((x) => !isSeed(x))) {
+                const probe = /127\.0\.0\.1[:/](\d+)/.exec((c.inputs.healthcheck.tests as string[]).join(" "));
+                if (probe) served.set(label(c, "observability.component")!, probe[1]);
+            }
+            let checked = 0;
+            for (const job of cfg.scrape_configs) {
+                expect(job.metrics_path).toMatch(/^\/(metrics|api\/v0\/component\/[\w.]+\/metrics)$/);
+                const [alias, port] = job.static_configs[0].targets[0].split(":");
+                const service = alias === "localhost" ? "prometheus" : alias;
+                if (served.has(service)) {
+                    expect([job.job_name, port]).toEqual([job.job_name, served.get(service)]);
+                    checked++;
+                }
+            }
+            expect(checked).toBeGreaterThanOrEqual(3);
+            expect(cfg.global.evaluation_interval).toBe(cfg.global.scrape_interval);
+            expect(cfg.global.external_labels).toEqual({ environment: settings.environment });
+            expect(cfg.rule_files).toEqual(["alerts.yml"]);
+            expect(uploaded(seed(program.run(), "prometheus"), "alerts.yml").groups.length).toBeGreaterThan(0);
+            const data = prometheus().inputs.mounts.find((m: any) => m.source === `${settings.namePrefix}-prometheus-data`).target;
+            expect(prometheus().inputs.command).toEqual(expect.arrayContaining(["--config.file=/config/prometheus.yml", `--storage.tsdb.path=${data}`]));
+        });
         test("alerts exist only for what is deployed", () => {
             const alerts: string[] = uploaded(seed(program.run(), "prometheus"), "alerts.yml").groups[0].rules.map((r: any) => r.alert);
             expect(alerts).toEqual(expect.arrayContaining(["LokiDown", "LokiHighIngestionRate", "CollectorDown", "PrometheusTargetMissing", "LokiRequestErrors"]));
