@@ -334,6 +334,20 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
             else expect(collector().inputs.command).toContain(`--storage.path=${volumes[0].target}`);
         });
         test("pushes to the stack's Loki", () => expect(view().lokiUrl).toBe("http://loki:3100/loki/api/v1/push"));
+        test("runs the uploaded file; Alloy listens where Prometheus scrapes it, reports nothing home, reads the data volumes read-only", () => {
+            const command: string[] = collector().inputs.command;
+            if (settings.collector === "promtail") return expect(command).toEqual(["-config.file=/config/promtail.yaml"]);
+            expect(command.slice(0, 2)).toEqual(["run", "/config/config.alloy"]);
+            const job = uploaded(seed(program.run(), "prometheus"), "prometheus.yml").scrape_configs.find((j: any) => j.job_name === "alloy");
+            const port = job.static_configs[0].targets[0].split(":")[1];
+            expect(command).toEqual(expect.arrayContaining([`--server.http.listen-addr=0.0.0.0:${port}`, "--disable-reporting"]));
+            expect(collector().inputs.cgroupnsMode).toBe("host");
+            const dataMounts = collector().inputs.mounts.filter((m: any) => /-(loki|prometheus)-data$/.test(m.source));
+            expect(dataMounts.map((m: any) => [m.source, m.readOnly])).toEqual([
+                [`${settings.namePrefix}-loki-data`, true],
+                [`${settings.namePrefix}-prometheus-data`, true],
+            ]);
+        });
         test("collects the stack's containers, every configured application and labelled containers, nothing else, with the dashboards' labels", () => {
             const rules = view().rules;
             const env = settings.environment;
