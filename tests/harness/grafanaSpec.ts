@@ -32,6 +32,11 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             expect(envs).toContain("GF_USERS_ALLOW_SIGN_UP=false");
             expect(envs).toContain("GF_SECURITY_ADMIN_PASSWORD__FILE=/config/admin_password");
             expect(envs.some((e) => e.startsWith("GF_SECURITY_ADMIN_PASSWORD="))).toBe(false);
+            expect(envs).toContain(`GF_SECURITY_ADMIN_USER=${settings.grafana.adminUser}`);
+            // The admin logs in with the password Pulumi holds; nothing is reported to or fetched from grafana.com.
+            expect(envs).toEqual(expect.arrayContaining(["GF_AUTH_DISABLE_LOGIN_FORM=false", "GF_ANALYTICS_REPORTING_ENABLED=false", "GF_ANALYTICS_CHECK_FOR_UPDATES=false"]));
+            // Its own log goes to stdout, where the collector reads every container's log.
+            expect(envs).toContain("GF_LOG_MODE=console");
             expect(c.inputs.user).toBeUndefined();
             expect(c.inputs.mounts).toEqual(expect.arrayContaining([expect.objectContaining({ type: "volume", target: "/var/lib/grafana", source: `${settings.namePrefix}-grafana-data` })]));
             expect(c.inputs.healthcheck.tests.join(" ")).toContain("/api/health");
@@ -173,6 +178,8 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
                 return;
             }
             expect(envs).toEqual(expect.arrayContaining(["GF_SMTP_ENABLED=true", `GF_SMTP_HOST=${smtp.host}`, `GF_SMTP_FROM_ADDRESS=${smtp.from}`]));
+            // Mail says which environment it comes from.
+            expect(envs.find((e) => e.startsWith("GF_SMTP_FROM_NAME="))).toContain(`(${settings.environment})`);
             expect(envs.some((e) => e.startsWith("GF_SMTP_PASSWORD="))).toBe(false);
         });
         ownGrafana("the admin password is set from the secret on every start, not only on the first", (c) => {
