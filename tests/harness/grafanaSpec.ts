@@ -130,6 +130,31 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             }
             expect(parseDuration(group.inputs.rules.find((r: any) => r.name === "Error rate per container").for)?.seconds).toBe(settings.alerts.logErrorsFor.seconds);
         });
+        test("each rule is Grafana's three steps: the LogQL query (A), its last value (B), B above the threshold the settings give (C)", () => {
+            const THRESHOLD: Record<string, number> = {
+                "Error rate per container": settings.alerts.logErrorsPerMinute,
+                "Python traceback burst": settings.alerts.tracebacksPer5m,
+                // One deadlock, one Falco event of Warning or higher, is one too many.
+                "PostgreSQL deadlock": 0,
+                "Falco event of priority Warning or higher": 0,
+            };
+            for (const r of one(run(), T.ruleGroup).inputs.rules) {
+                const [a, b, c] = r.datas.map((d: any) => ({ ...d, model: JSON.parse(d.model) }));
+                expect([a.refId, b.refId, c.refId]).toEqual(["A", "B", "C"]);
+                expect([a.model.refId, b.model.refId, c.model.refId]).toEqual(["A", "B", "C"]);
+                expect(a.model.datasource).toEqual({ type: "loki", uid: a.datasourceUid });
+                expect([a.queryType, a.model.queryType]).toEqual(["instant", "instant"]);
+                expect(a.relativeTimeRange.from).toBeGreaterThan(0);
+                for (const step of [b, c]) {
+                    expect([step.datasourceUid, step.model.datasource]).toEqual(["__expr__", { type: "__expr__", uid: "__expr__" }]);
+                    expect(step.relativeTimeRange).toEqual({ from: 0, to: 0 });
+                }
+                expect([b.model.type, b.model.expression, b.model.reducer]).toEqual(["reduce", "A", "last"]);
+                expect([c.model.type, c.model.expression, c.model.conditions]).toEqual(["threshold", "B", [{ evaluator: { type: "gt", params: [THRESHOLD[r.name]] } }]]);
+                // The summary names what fired: the container, or Falco's priority.
+                expect(r.annotations.summary).toMatch(/\{\{ \$labels\.(container|priority) \}\}/);
+            }
+        });
         test("datasources are queried by Grafana's server (the browser cannot reach the private network)", () => {
             for (const d of byType(run(), T.datasource)) {
                 expect(d.inputs.accessMode).toBe("proxy");
