@@ -95,6 +95,26 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             }
             for (const d of byType(run(), T.dashboard)) expect(d.inputs.overwrite).toBe(true);
         });
+        test("every panel: a title and description, distinct query refIds, a grid position inside 24 columns; dashboards refresh and span a past range", () => {
+            for (const d of byType(run(), T.dashboard).map((x) => JSON.parse(x.inputs.configJson))) {
+                expect(d.title.length).toBeGreaterThan(3);
+                expect(d.tags.length).toBeGreaterThan(0);
+                expect(parseDuration(d.refresh)?.seconds).toBeGreaterThanOrEqual(10);
+                expect(d.time.to).toBe("now");
+                expect(d.time.from).toMatch(/^now-\d+[mhd]$/);
+                expect(["browser", "utc"]).toContain(d.timezone);
+                for (const p of d.panels) {
+                    expect([p.title.length > 3, p.description.length > 10]).toEqual([true, true]);
+                    expect(["timeseries", "logs", "stat", "bargauge"]).toContain(p.type);
+                    const refIds = p.targets.map((t: any) => t.refId);
+                    expect(refIds).toEqual(refIds.map((_: string, i: number) => String.fromCharCode(65 + i)));
+                    expect(p.gridPos.x + p.gridPos.w).toBeLessThanOrEqual(24);
+                    expect(p.gridPos.h).toBeGreaterThan(0);
+                    // Logs newest first, with their time and details, long lines wrapped.
+                    if (p.type === "logs") expect(p.options).toEqual(expect.objectContaining({ showTime: true, wrapLogMessage: true, enableLogDetails: true, sortOrder: "Descending" }));
+                }
+            }
+        });
         test("Falco panel only when Falco runs", () => {
             const titles = byType(run(), T.dashboard).flatMap((d) => JSON.parse(d.inputs.configJson).panels.map((p: any) => p.title));
             expect(titles.includes("Falco events by rule and priority")).toBe(settings.falco.enabled);
