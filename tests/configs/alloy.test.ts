@@ -10,6 +10,7 @@ import { stackConfig } from "../harness/stackFiles";
 import { parseAlloy } from "../harness/alloyParse";
 import { stacks } from "../harness/stackFiles";
 import { besideProject } from "../harness/sharedTools";
+import { lazy } from "../harness/lazy";
 
 /** ../shared/tools/alloy-check: Alloy v1.18.1's own parser plus every component's schema (see ../shared/README.md). */
 const CHECKER = process.env.ALLOY_CHECK ?? besideProject(path.join("shared", "tools", "alloy-check"));
@@ -26,26 +27,26 @@ function check(name: string, text: string): { status: number | null; out: string
 
 // Every stack file, run with Alloy whatever it names, and with its own applications, Falco and label.
 describe.each(stacks())("the %s stack's Alloy file", (stack) => {
-    const settings = parseSettings(stack, { ...rawConfig(stackConfig(stack)), collector: "alloy" });
-    const text = renderAlloyConfig(settings);
+    const text = lazy(() => renderAlloyConfig(parseSettings(stack, { ...rawConfig(stackConfig(stack)), collector: "alloy" })));
     test("passes alloy-check -strict (Alloy v1.18.1's parser and component schemas)", () => {
-        expect(check(stack, text)).toEqual({ status: 0, out: "" });
+        expect(check(stack, text())).toEqual({ status: 0, out: "" });
     });
     test("reads back to the same structure the renderer was given", () => {
-        const blocks = parseAlloy(text);
+        const blocks = parseAlloy(text());
         expect(blocks.map((b) => `${b.name}.${b.label}`)).toEqual(expect.arrayContaining(["discovery.docker.containers", "loki.source.docker.containers", "loki.write.loki"]));
     });
 });
 
 describe("alloy-check catches what a broken file gets wrong", () => {
-    const good = renderAlloyConfig(parseSettings("dev", { collector: "alloy" }));
+    const good = lazy(() => renderAlloyConfig(parseSettings("dev", { collector: "alloy" })));
     test.each([
-        ["an unknown attribute", good.replace("refresh_interval =", "refresh_interval_typo =")],
-        ["a reference to a component that does not exist", good.replace("loki.write.loki.receiver", "loki.write.nowhere.receiver")],
-        ["a missing required attribute", good.replace(/\s+url = "http:\/\/loki:3100\/loki\/api\/v1\/push"/, "")],
-        ["an unterminated string", good.replace('"15s"', '"15s')],
-    ])("%s", (_what, broken) => {
-        expect(broken).not.toBe(good);
+        ["an unknown attribute", (g: string) => g.replace("refresh_interval =", "refresh_interval_typo =")],
+        ["a reference to a component that does not exist", (g: string) => g.replace("loki.write.loki.receiver", "loki.write.nowhere.receiver")],
+        ["a missing required attribute", (g: string) => g.replace(/\s+url = "http:\/\/loki:3100\/loki\/api\/v1\/push"/, "")],
+        ["an unterminated string", (g: string) => g.replace('"15s"', '"15s')],
+    ])("%s", (_what, breakIt) => {
+        const broken = breakIt(good());
+        expect(broken).not.toBe(good());
         const r = check("broken", broken);
         expect(r.status).toBe(1);
         expect(r.out).toMatch(/broken\.alloy:\d+:\d+: /);
