@@ -19,6 +19,8 @@ export interface RecordedOptions {
     readonly parent?: string;
     /** The class the program instantiated (STYLE.md: a component's type token ends in its class name). */
     readonly className: string;
+    /** Names of the outputs a component registered (registerOutputs); the mock monitor does not receive them. */
+    readonly outputKeys?: string[];
 }
 
 const recorded = new Map<string, RecordedOptions>();
@@ -43,6 +45,12 @@ function recordOptions(): void {
             className: res.constructor.name,
         });
         return original(res, parent, type, name, ...rest);
+    };
+    const originalOutputs = runtime.registerResourceOutputs;
+    runtime.registerResourceOutputs = (res: any, outputs: any) => {
+        const entry = recorded.get(`${res.__pulumiType}::${res.__name}`);
+        if (entry) (entry as { outputKeys?: string[] }).outputKeys = Object.keys(outputs ?? {});
+        return originalOutputs(res, outputs);
     };
     runtime.__recording = true;
 }

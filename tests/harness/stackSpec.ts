@@ -95,6 +95,39 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         expect(outputs.collectorName).toBe(`${settings.namePrefix}-${settings.collector}`);
     });
 
+    test(`${stack}: every component registers its outputs; the stack's are what index.ts exports`, () => {
+        const components = program.run().resources.filter((r) => r.type.startsWith("observability:stack:"));
+        expect(components.length).toBeGreaterThanOrEqual(8);
+        for (const c of components) expect({ component: c.name, registered: (c.options?.outputKeys ?? []).length > 0 }).toEqual({ component: c.name, registered: true });
+        const root = components.find((c) => c.type === "observability:stack:ObservabilityStack")!;
+        expect([...root.options!.outputKeys!].sort()).toEqual(Object.keys(program.run().outputs).sort());
+    });
+
+    test(`${stack}: each service starts after what it needs is ready`, () => {
+        const p = settings.namePrefix;
+        const dependsOn = (type: string, name: string) => program.run().resources.find((r) => r.type === type && r.name === name)?.options?.dependsOn ?? [];
+        const component = (cls: string, name: string) => dependsOn(`observability:stack:${cls}`, name);
+        const collectorClass = settings.collector === "alloy" ? "Alloy" : "Promtail";
+        // The collector ships from its first line on: Loki and the Docker API proxy are up before it.
+        expect(component(collectorClass, `${p}-${settings.collector}`).sort()).toEqual([`${p}-loki`, `${p}-socket-proxy`].sort());
+        // Falco's first events and the demo's first logs are shipped: the collector runs before them.
+        if (settings.falco.enabled) expect(component("Falco", `${p}-falco`)).toEqual([`${p}-${settings.collector}`]);
+        if (settings.demo.enabled) {
+            expect(component("DemoWorkload", `${p}-demo`)).toEqual([`${p}-${settings.collector}`]);
+            expect(dependsOn("observability:stack:HardenedContainer", `${p}-demo-exporter`)).toEqual([`${p}-demo-postgres`]);
+        }
+        if (!settings.grafana.externalUrl) {
+            // Grafana's datasources answer from its first start; its API is called only once the container is healthy.
+            expect(component("Grafana", `${p}-grafana`).sort()).toEqual([`${p}-loki`, `${p}-prometheus`].sort());
+            expect(dependsOn("pulumi:providers:grafana", `${p}-content-provider`)).toEqual([`${p}-grafana`]);
+        }
+        // Dashboards and alert rules reference the datasources by UID: they are created after them.
+        const afterDatasources = [`${p}-content-loki`, `${p}-content-prometheus`].sort();
+        for (const r of program.run().resources.filter((x) => x.type === "grafana:oss/dashboard:Dashboard" || x.type === "grafana:alerting/ruleGroup:RuleGroup")) {
+            expect({ resource: r.name, after: [...(r.options?.dependsOn ?? [])].sort() }).toEqual({ resource: r.name, after: afterDatasources });
+        }
+    });
+
     describe(`${stack}: network`, () => {
         test("one private bridge network", () => {
             const nets = byType(program.run(), "docker:index/network:Network");
