@@ -43,8 +43,6 @@ export interface HardenedContainerArgs {
     readonly capAdd?: string[];
     /** Run privileged (only Falco, only when its settings ask for it). */
     readonly privileged?: boolean;
-    /** Keep the root filesystem writable: only for images that write outside their volumes. */
-    readonly writableRootFs?: boolean;
     /** User to run as; omitted means the image's own (non-root) user. */
     readonly user?: string;
     /** Extra tmpfs mounts (path → options); /tmp is always one. */
@@ -126,7 +124,7 @@ export class HardenedContainer extends pulumi.ComponentResource {
                 securityOpts: dockerSecurityOpts(["no-new-privileges:true"], args.privileged ?? false, args.pidMode),
                 capabilities: { drops: ["ALL"], adds: args.capAdd ?? [] },
                 privileged: args.privileged ?? false,
-                readOnly: !(args.writableRootFs ?? false),
+                readOnly: true,
                 tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m", ...(args.tmpfs ?? {}) },
                 user: args.user,
                 pidMode: args.pidMode,

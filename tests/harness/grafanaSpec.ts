@@ -74,6 +74,7 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             for (const d of dashboards) expect(JSON.parse(d.inputs.configJson).editable).toBe(false);
         });
         test("one folder for the stack", () => {
+            expect(one(run(), T.folder).inputs.title).toBe(`Observability stack (${settings.environment})`);
             expect(one(run(), T.folder).inputs.uid).toBe(`${settings.namePrefix}-stack`);
         });
         test("at least the four dashboards, stable UIDs, every panel's datasource is one of ours and its query parses", () => {
@@ -193,6 +194,8 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             }
             const cp = one(run(), T.contactPoint);
             expect(cp.inputs.name).toBe(`${settings.namePrefix}-${kind}`);
+            // Only a Slack contact point needs the provider's perpetual-diff workaround.
+            expect(cp.options?.ignoreChanges).toEqual(kind === "slack" ? ["slacks"] : undefined);
             // Grafana's grouping timers: each a duration, first notification before regrouping before repeating.
             const timers = (x: any) => [x.groupWait, x.groupInterval, x.repeatInterval].map((d: string) => parseDuration(d)?.seconds ?? NaN);
             const grouping = settings.grafana.externalUrl ? rules.map((r) => r.notificationSettings) : [one(run(), T.policy).inputs];
@@ -246,6 +249,12 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             for (const r of run().resources) {
                 for (const s of plainStrings(r)) expect(s).not.toContain(GENERATED_PASSWORD);
             }
+        });
+        ownGrafana("the stack output is the generated password; the provider logs in as the admin with it", () => {
+            expect(run().outputs.grafanaAdminPassword).toBe(GENERATED_PASSWORD);
+            const p = one(run(), T.provider);
+            const auth = typeof p.inputs.auth === "string" ? JSON.parse(p.inputs.auth) : p.inputs.auth;
+            expect(reveal(auth)).toBe(`${settings.grafana.adminUser}:${GENERATED_PASSWORD}`);
         });
         ownGrafana("the password does reach Grafana and the provider (inside secrets)", () => {
             const upload = reveal(seed(run(), "grafana").inputs.uploads).find((u: any) => u.file === "/config/admin_password");

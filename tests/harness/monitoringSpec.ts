@@ -5,7 +5,7 @@ import * as os from "os";
 import { main as renderMain } from "../../scripts/render";
 import { formatDuration } from "../../settings/units";
 import { Settings } from "../../settings/types";
-import { ProgramRun, byType, container, isSeed, reveal, seed, uploaded } from "./mocks";
+import { ProgramRun, byType, container, isSecret, isSeed, reveal, seed, uploaded } from "./mocks";
 import { label } from "./stackSpec";
 
 const CONTAINER = "docker:index/container:Container";
@@ -197,6 +197,25 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(set.log_line_prefix).toMatch(/^%m \[%p\] /);
                 const jobs = uploaded(seed(program.run(), "prometheus"), "prometheus.yml").scrape_configs.map((j: any) => j.job_name);
                 expect(jobs).toContain("demo-postgres");
+            });
+            test("PostgreSQL keeps its data on a volume, as its image's user, and is ready before its exporter connects", () => {
+                const pg = container(program.run(), "demo-postgres");
+                expect(pg.inputs.mounts).toContainEqual({ type: "volume", source: `${settings.namePrefix}-demo-postgres-data`, target: "/var/lib/postgresql/data" });
+                // The image's socket directory, writable by its user (uid 70) on a read-only root.
+                expect(pg.inputs.tmpfs["/var/run/postgresql"].split(",")).toEqual(expect.arrayContaining(["nosuid", "uid=70", "gid=70"]));
+                expect(pg.inputs.healthcheck.tests).toEqual(["CMD", "pg_isready", "-U", "postgres", "-h", "127.0.0.1"]);
+                expect(pg.inputs.wait).toBe(true);
+                // One generated password, a secret, the same in the server and in the exporter's connection URL.
+                const password = byType(program.run(), "random:index/randomPassword:RandomPassword").find((r) => r.name.endsWith("-demo-postgres-password"))!;
+                // It goes into a URL: letters and digits only.
+                expect(password.inputs.special).toBe(false);
+                expect(isSecret(pg.inputs.envs[0]) || isSecret(pg.inputs.envs)).toBe(true);
+                const exporter = container(program.run(), "demo-exporter");
+                const [pgEnv] = reveal(pg.inputs.envs) as string[];
+                const [dsn] = reveal(exporter.inputs.envs) as string[];
+                const pass = pgEnv.replace(/^POSTGRES_PASSWORD=/, "");
+                expect(pass.length).toBeGreaterThan(0);
+                expect(dsn).toBe(`DATA_SOURCE_NAME=postgresql://postgres:${pass}@demo-postgres:5432/postgres?sslmode=disable`);
             });
         } else {
             test("absent", () => expect(demo()).toHaveLength(0));
