@@ -72,7 +72,7 @@ export class HardenedContainer extends pulumi.ComponentResource {
         const mounts: docker.types.input.ContainerMount[] = [];
         const configLabels: pulumi.Input<docker.types.input.ContainerLabel>[] = [];
         const seedDependencies: pulumi.Resource[] = [];
-        if (args.configFiles && args.configFiles.length > 0) {
+        if (args.configFiles?.length) {
             const seed = new ConfigSeed(`${name}-config`, { settings, service, imageId: image.imageId, files: args.configFiles }, { parent: this });
             mounts.push({ type: "volume", source: seed.volumeName, target: CONFIG_DIR, readOnly: true });
             configLabels.push({ label: LABELS.configHash, value: seed.contentHash });

@@ -46,6 +46,17 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
     });
 
     describe(`${stack}: Grafana content`, () => {
+        test("every Grafana resource is managed through that provider, inside the stack's resource tree", () => {
+            const provider = one(run(), T.provider);
+            const content = run().resources.filter((r) => r.type.startsWith("grafana:"));
+            expect(content.length).toBeGreaterThanOrEqual(5);
+            const byName = new Map(run().resources.map((r) => [r.name, r]));
+            const root = (r: (typeof content)[number]): string => (r.options?.parent && byName.has(r.options.parent) ? root(byName.get(r.options.parent)!) : r.type);
+            for (const r of [provider, ...content]) {
+                expect({ resource: r.name, root: root(r) }).toEqual({ resource: r.name, root: "observability:stack:ObservabilityStack" });
+                if (r !== provider) expect({ resource: r.name, provider: r.options?.provider }).toEqual({ resource: r.name, provider: provider.name });
+            }
+        });
         test("explicit provider: URL known from settings, auth a secret", () => {
             const p = one(run(), T.provider);
             const expected = settings.grafana.externalUrl ?? `http://${settings.publish.address}:${settings.publish.ports.grafana}`;
@@ -182,6 +193,9 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
                 expect(d.inputs.name).toBe(`${d.inputs.type === "loki" ? "Loki" : "Prometheus"} (${settings.environment})`);
                 expect(Object.keys(JSON.parse(d.inputs.jsonDataEncoded)).length).toBeGreaterThan(0);
             }
+            // Queries go in the request body: long dashboard expressions are not cut by URL length limits.
+            const prom = byType(run(), T.datasource).find((d) => d.inputs.type === "prometheus")!;
+            expect(JSON.parse(prom.inputs.jsonDataEncoded).httpMethod).toBe("POST");
         });
         test("contact point and routing from settings: a policy tree only in the stack's own Grafana", () => {
             const kind = settings.grafana.contactPoint.kind;
@@ -206,7 +220,8 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
                 expect(repeat).toBeGreaterThan(interval);
                 expect(g.groupBies).toEqual(expect.arrayContaining(["alertname", "container"]));
             }
-            if (kind === "email") expect(cp.inputs.emails[0].addresses).toEqual(settings.grafana.contactPoint.addresses);
+            // One mail addressed to the whole list, so the on-call people see who else was told.
+            if (kind === "email") expect(cp.inputs.emails).toEqual([{ addresses: settings.grafana.contactPoint.addresses, singleEmail: true }]);
             if (settings.grafana.externalUrl) {
                 // The provider's NotificationPolicy replaces a Grafana's whole tree: never in a shared Grafana.
                 expect(byType(run(), T.policy)).toEqual([]);

@@ -17,6 +17,8 @@ export interface RecordedOptions {
     /** Logical names of the resources it depends on explicitly. */
     readonly dependsOn: string[];
     readonly parent?: string;
+    /** Logical name of the provider a custom resource is managed by (given or inherited from its parent). */
+    readonly provider?: string;
     /** The class the program instantiated (STYLE.md: a component's type token ends in its class name). */
     readonly className: string;
     /** Names of the outputs a component registered (registerOutputs); the mock monitor does not receive them. */
@@ -42,6 +44,7 @@ function recordOptions(): void {
             ignoreChanges: opts.ignoreChanges,
             dependsOn: deps.filter((d: any) => d && typeof d === "object" && "__name" in d).map((d: any) => d.__name),
             parent: parent?.__name,
+            provider: opts.provider?.__name,
             className: res.constructor.name,
         });
         return original(res, parent, type, name, ...rest);

@@ -95,6 +95,15 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         expect(outputs.collectorName).toBe(`${settings.namePrefix}-${settings.collector}`);
     });
 
+    test(`${stack}: every Docker resource is managed through the one provider for the configured Docker host`, () => {
+        const providers = byType(program.run(), "pulumi:providers:docker");
+        expect(providers).toHaveLength(1);
+        expect(providers[0].inputs.host).toBe(settings.dockerHost);
+        const dockerResources = program.run().resources.filter((r) => r.type.startsWith("docker:"));
+        expect(dockerResources.length).toBeGreaterThan(10);
+        for (const r of dockerResources) expect({ resource: r.name, provider: r.options?.provider }).toEqual({ resource: r.name, provider: providers[0].name });
+    });
+
     test(`${stack}: every component registers its outputs; the stack's are what index.ts exports`, () => {
         const components = program.run().resources.filter((r) => r.type.startsWith("observability:stack:"));
         expect(components.length).toBeGreaterThanOrEqual(8);
@@ -126,6 +135,17 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         for (const r of program.run().resources.filter((x) => x.type === "grafana:oss/dashboard:Dashboard" || x.type === "grafana:alerting/ruleGroup:RuleGroup")) {
             expect({ resource: r.name, after: [...(r.options?.dependsOn ?? [])].sort() }).toEqual({ resource: r.name, after: afterDatasources });
         }
+    });
+
+    test(`${stack}: "ready" is healthy: exactly the containers others wait for are created only once healthy`, () => {
+        // What the dependencies above need ready, and Prometheus, which any Grafana (own or external) reads from the
+        // start; the collector, Falco and the exporter are waited on by nobody, so waiting would only lengthen `pulumi up`.
+        const needed = ["loki", "socket-proxy", "prometheus"];
+        if (!settings.grafana.externalUrl) needed.push("grafana");
+        if (settings.demo.enabled) needed.push("demo-postgres");
+        const waited = containers().filter((c) => c.inputs.wait === true).map((c) => label(c, "observability.component"));
+        expect(waited.sort()).toEqual(needed.sort());
+        for (const c of containers()) expect(typeof c.inputs.wait).toBe("boolean");
     });
 
     describe(`${stack}: network`, () => {
@@ -189,6 +209,8 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(c.options?.dependsOn).toContain(`${c.name}-config`);
             }
             const volumes = byType(program.run(), "docker:index/volume:Volume");
+            // Named for its owner and its purpose, so `docker volume ls` tells what a volume holds.
+            for (const v of volumes) expect(v.inputs.name).toMatch(new RegExp(`^${settings.namePrefix}-${label(v, "observability.component")}-[a-z]+$`));
             const data = volumes.filter((v) => !v.inputs.name.endsWith("-config"));
             expect(data.length).toBeGreaterThanOrEqual(3);
             for (const v of data) expect({ volume: v.inputs.name, retained: v.options?.retainOnDelete ?? false }).toEqual({ volume: v.inputs.name, retained: settings.retainVolumes });
@@ -197,7 +219,6 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         });
         test("healthcheck, limits from settings, no-new-privileges, capabilities dropped", () => {
             for (const c of containers()) {
-
                 expect(c.inputs.healthcheck.tests[0]).toBe("CMD");
                 expect(c.inputs.healthcheck.tests.length).toBeGreaterThan(1);
                 const service = label(c, "observability.component") as string;
@@ -207,6 +228,8 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(c.inputs.capabilities.drops).toEqual(["ALL"]);
                 // Only an unprivileged Falco adds any back (its eBPF probe); everyone else runs with none.
                 if (service !== "falco") expect({ service, adds: c.inputs.capabilities.adds }).toEqual({ service, adds: [] });
+                // Only Falco, which sees the host's processes, leaves the SELinux label confinement.
+                if (service !== "falco") expect({ service, opts: c.inputs.securityOpts }).toEqual({ service, opts: ["no-new-privileges:true"] });
                 expect(c.inputs.tmpfs["/tmp"]).toBeDefined();
             }
         });
@@ -255,15 +278,7 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(uploads.length).toBeGreaterThan(0);
                 for (const u of uploads) expect(u.file).toMatch(/^\/config\/[^/]+$/);
                 expect(label(c, "observability.config-hash")).toMatch(/^[0-9a-f]{32}$/);
-                // The hash covers exactly these uploads, a secret one through its digest only.
-                const files = uploads.map((u: any) => {
-                    const name = u.file.slice("/config/".length);
-                    const secret = u.permissions === "0400";
-                    // Files given no mode are uploaded with the default (0444) and hashed without one.
-                    const permissions = u.permissions === "0444" ? undefined : u.permissions;
-                    return { name, owner: u.owner, permissions, content: secret ? secretDigest(u.content, volume) : u.content };
-                });
-                expect(label(c, "observability.config-hash")).toBe(configHash(files));
+                expect(label(c, "observability.config-hash")).toBe(expectedConfigHash(s, volume));
                 // Never started, so nothing runs in it: no network, no capabilities, no restart, a tiny memory cap.
                 expect([s.inputs.restart, s.inputs.networkMode, s.inputs.capabilities, s.inputs.securityOpts]).toEqual(["no", "none", { drops: ["ALL"] }, ["no-new-privileges:true"]]);
                 expect(s.inputs.memory).toBeLessThanOrEqual(64);
@@ -418,6 +433,21 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
             expect(stage.max_wait_time).toBe("3s");
         });
     });
+}
+
+/**
+ * The label a service's seed should give it: the hash covers exactly the seed's uploads, a secret one (mode 0400,
+ * readable by its owner only) through its salted digest only.
+ */
+export function expectedConfigHash(seedContainer: Registered, volume: string): string {
+    const files = reveal(seedContainer.inputs.uploads).map((u: any) => {
+        const name = u.file.slice("/config/".length);
+        const secret = u.permissions === "0400";
+        // Files given no mode are uploaded with the default (0444) and hashed without one.
+        const permissions = u.permissions === "0444" ? undefined : u.permissions;
+        return { name, owner: u.owner, permissions, content: secret ? secretDigest(u.content, volume) : u.content };
+    });
+    return configHash(files);
 }
 
 export function label(c: Registered, key: string): string | undefined {

@@ -1,5 +1,5 @@
 import { byType, isSeed, one, plainStrings, reveal, seed } from "../harness/mocks";
-import { label, programFor } from "../harness/stackSpec";
+import { expectedConfigHash, label, programFor } from "../harness/stackSpec";
 
 // The prod stack file with a Slack contact point, an SMTP relay that needs a login, a shorter `for` on the
 // error-rate alert (as the end-to-end workflow uses it), and ports published on every interface, as allowed.
@@ -26,6 +26,8 @@ test("the SMTP login reaches Grafana as a file only its user reads; the password
     const file = reveal(seed(program.run(), "grafana").inputs.uploads).find((u: any) => u.file === "/config/smtp_password");
     expect(file).toEqual(expect.objectContaining({ content: SMTP_PASSWORD, permissions: "0400", owner: "472" }));
     for (const r of program.run().resources) for (const s of plainStrings(r)) expect(s).not.toContain(SMTP_PASSWORD);
+    // It changes Grafana's config-hash label only through its salted digest.
+    expect(label(grafana(), "observability.config-hash")).toBe(expectedConfigHash(seed(program.run(), "grafana"), `${program.settings.namePrefix}-grafana-config`));
 });
 
 test("a Slack contact point ignores only its `slacks` field (pulumiverse/pulumi-grafana#379), other resources nothing", () => {
