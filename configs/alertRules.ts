@@ -72,14 +72,13 @@ export function alertRules(settings: Settings): RuleFile {
             labels: { severity: "warning" },
             annotations: {
                 summary: "Loki answers with server errors",
-                description: `More than ${settings.alerts.lokiErrorRatio * 100}% of Loki requests on a route fail with 5xx.`,
+                description: `More than ${percent(settings.alerts.lokiErrorRatio)} of Loki requests on a route fail with 5xx.`,
             },
         },
     );
     if (settings.collector === "alloy") {
         // The host exporter sees the disks holding Loki's and Prometheus's volumes (mounted under DATA_MOUNT_DIR).
         const disk = `job="${HOST_METRICS_JOB}", mountpoint=~"${DATA_MOUNT_DIR}/.+"`;
-        const percent = Math.round(settings.alerts.dataDiskUsedRatio * 100);
         rules.push({
             alert: "DataDiskFilling",
             expr: `1 - node_filesystem_avail_bytes{${disk}} / node_filesystem_size_bytes{${disk}} > ${settings.alerts.dataDiskUsedRatio}`,
@@ -87,11 +86,16 @@ export function alertRules(settings: Settings): RuleFile {
             labels: { severity: "warning" },
             annotations: {
                 summary: "The disk under a data volume is filling up",
-                description: `More than ${percent}% of the disk holding {{ $labels.mountpoint }} is used; Loki and Prometheus stop writing when it is full.`,
+                description: `More than ${percent(settings.alerts.dataDiskUsedRatio)} of the disk holding {{ $labels.mountpoint }} is used; Loki and Prometheus stop writing when it is full.`,
             },
         });
     }
     return { groups: [{ name: "observability-stack", rules }] };
+}
+
+/** A ratio as a percentage without binary noise: 0.07 is "7%", not "7.000000000000001%". */
+function percent(ratio: number): string {
+    return `${Number((ratio * 100).toFixed(4))}%`;
 }
 
 export function renderAlertRules(settings: Settings): string {

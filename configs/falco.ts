@@ -16,10 +16,15 @@ export const FALCO_DOCKER_SOCKET = "/host/var/run/docker.sock";
 export const FALCO_PLUGIN_DOCKER_SOCKET = "/var/run/docker.sock";
 export const FALCO_RULES_FILE = "stack_rules.yaml";
 
-/** Falco's configuration: modern eBPF, JSON events on stdout, health and metrics on the web server. */
+/**
+ * Falco's configuration: modern eBPF, JSON events on stdout, health and metrics on the web server. The file
+ * replaces Falco's own falco.yaml, so a key left out takes the default compiled into Falco (falcosecurity/falco
+ * 0.44.1 userspace/falco/configuration.cpp): only what differs from those defaults, or what the stack refers to,
+ * is set here.
+ */
 export function falcoConfig() {
     return {
-        engine: { kind: "modern_ebpf", modern_ebpf: { cpus_for_each_buffer: 2, buf_size_preset: 4, drop_failed_exit: false } },
+        engine: { kind: "modern_ebpf" },
         rules_files: ["/etc/falco/falco_rules.yaml", `${CONFIG_DIR}/${FALCO_RULES_FILE}`],
         // The container plugin supplies container.name and friends to rules and outputs.
         load_plugins: ["container"],
@@ -30,38 +35,21 @@ export function falcoConfig() {
                 init_config: { engines: { docker: { enabled: true, sockets: [FALCO_PLUGIN_DOCKER_SOCKET] } } },
             },
         ],
+        // Default "debug": informational rules would bury the events that matter.
         priority: "notice",
         json_output: true,
-        json_include_output_property: true,
-        json_include_tags_property: true,
+        // Falco's own log into the container's log (default: syslog, which the container does not have).
         log_stderr: true,
         log_syslog: false,
-        log_level: "info",
+        // Events only on stdout, which the collector ships; every other output stays off (their default).
         stdout_output: { enabled: true },
-        syslog_output: { enabled: false },
-        file_output: { enabled: false },
-        http_output: { enabled: false },
-        program_output: { enabled: false },
         webserver: {
             enabled: true,
-            threadiness: 0,
             listen_port: SERVICE_PORTS.falcoWeb,
-            listen_address: "0.0.0.0",
             k8s_healthz_endpoint: "/healthz",
             prometheus_metrics_enabled: true,
-            ssl_enabled: false,
         },
-        metrics: {
-            enabled: true,
-            interval: "1m",
-            output_rule: false,
-            resource_utilization_enabled: true,
-            state_counters_enabled: true,
-            kernel_event_counters_enabled: true,
-            libbpf_stats_enabled: true,
-            convert_memory_to_mb: true,
-            include_empty_values: false,
-        },
+        metrics: { enabled: true, interval: "1m" },
     };
 }
 

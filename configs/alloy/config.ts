@@ -1,6 +1,7 @@
 import { SERVICE_PORTS } from "../../settings/defaults";
 import { Settings } from "../../settings/types";
 import { PipelineStep, RelabelRule, SOCKET_PROXY_SERVICE, pipelineSteps, relabelRules } from "../collection";
+import { escapeRegex } from "../labels";
 import { Block, Ref, renderAlloy } from "./syntax";
 
 /** Alloy's state (log positions among it) on a named volume: `--storage.path`. */
@@ -12,6 +13,16 @@ export const HOST_EXPORTER = "prometheus.exporter.unix.host";
 export const CONTAINER_EXPORTER = "prometheus.exporter.cadvisor.containers";
 
 const DOCKER = `tcp://${SOCKET_PROXY_SERVICE}:${SERVICE_PORTS.socketProxy}`;
+
+/**
+ * A pattern matching every absolute path except those below `dir`, for node_exporter's mount_points_exclude
+ * (Go's RE2 has no lookahead): at each position of `dir`, a path that ends there or goes another way.
+ */
+export function outsideOf(dir: string): string {
+    const path = dir.replace(/^\//, "");
+    const branches = [...path].map((ch, i) => `${escapeRegex(path.slice(0, i))}(?:$|[^${ch.replace(/[\]\\^-]/g, "\\$&")}])`);
+    return `^/(?:${[...branches, `${escapeRegex(path)}(?:$|[^/])`].join("|")})`;
+}
 
 function rule(r: RelabelRule): Block {
     return {
@@ -71,7 +82,7 @@ export function alloyConfig(settings: Settings): Block[] {
                 // i.e. the disks that hold the data volumes mounted under DATA_MOUNT_DIR.
                 ["set_collectors", ["cpu", "meminfo", "loadavg", "filesystem"]],
             ],
-            blocks: [{ name: "filesystem", attributes: [["mount_points_exclude", `^/(?:$|[^d]|d[^a]|da[^t]|dat[^a]|data[^/])`]] }],
+            blocks: [{ name: "filesystem", attributes: [["mount_points_exclude", outsideOf(DATA_MOUNT_DIR)]] }],
         },
         {
             name: "prometheus.exporter.cadvisor",

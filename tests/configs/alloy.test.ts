@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderAlloyConfig } from "../../configs/alloy/config";
+import { DATA_MOUNT_DIR, outsideOf, renderAlloyConfig } from "../../configs/alloy/config";
 import { Ref, renderAlloy } from "../../configs/alloy/syntax";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
@@ -37,6 +37,58 @@ describe.each(stacks())("the %s stack's Alloy file", (stack) => {
     });
 });
 
+describe("the Alloy file's routing and exporters", () => {
+    const blocksFor = (overrides: Record<string, unknown>) => parseAlloy(renderAlloyConfig(parseSettings("dev", { ...rawConfig(stackConfig("dev")), collector: "alloy", ...overrides })));
+    const find = (blocks: ReturnType<typeof parseAlloy>, name: string) => blocks.find((b) => b.name === name);
+
+    test("with something to process (the stack file's Python applications) logs pass the pipeline, then Loki", () => {
+        const blocks = blocksFor({});
+        expect(find(blocks, "loki.source.docker")!.attributes.forward_to).toEqual([{ ref: "loki.process.pipeline.receiver" }]);
+        expect(find(blocks, "loki.process")!.attributes.forward_to).toEqual([{ ref: "loki.write.loki.receiver" }]);
+    });
+
+    test("with nothing to process (no Python application, no Falco) logs go straight to Loki, and the file still checks", () => {
+        const overrides = { applications: [{ name: "db", kind: "postgres" }], falco: { enabled: false } };
+        const blocks = blocksFor(overrides);
+        expect(find(blocks, "loki.process")).toBeUndefined();
+        expect(find(blocks, "loki.source.docker")!.attributes.forward_to).toEqual([{ ref: "loki.write.loki.receiver" }]);
+        const text = renderAlloyConfig(parseSettings("dev", { ...rawConfig(stackConfig("dev")), collector: "alloy", ...overrides }));
+        expect(check("straight", text)).toEqual({ status: 0, out: "" });
+    });
+
+    test("the relabel component holds rules only; the Docker source applies them to what it discovers", () => {
+        const relabel = find(blocksFor({}), "discovery.relabel")!;
+        expect(relabel.attributes.targets).toEqual([]);
+        expect(relabel.blocks.length).toBeGreaterThan(0);
+    });
+
+    test("the host exporter: CPU, memory, load (README) and the filesystems under the data volumes' mounts, no other", () => {
+        const unix = find(blocksFor({}), "prometheus.exporter.unix")!;
+        expect([...(unix.attributes.set_collectors as string[])].sort()).toEqual(["cpu", "filesystem", "loadavg", "meminfo"]);
+        // node_exporter drops a mount point its exclude pattern matches (unanchored, Go's MatchString:
+        // collector/filesystem_common.go in prometheus/node_exporter).
+        const exclude = new RegExp(unix.blocks.find((b) => b.name === "filesystem")!.attributes.mount_points_exclude as string);
+        for (const service of ["loki", "prometheus"]) expect(exclude.test(`${DATA_MOUNT_DIR}/${service}`)).toBe(false);
+        for (const other of ["/", "/etc/hosts", "/proc", "/dev/shm", "/d", "/dat", "/database", "/config", "/var/lib/alloy/data"]) expect({ other, excluded: exclude.test(other) }).toEqual({ other, excluded: true });
+    });
+
+    test("outsideOf: every path but those below the directory, whatever its characters", () => {
+        const re = new RegExp(outsideOf("/a-b/c.d"));
+        for (const below of ["/a-b/c.d/x", "/a-b/c.d/x/y"]) expect({ below, excluded: re.test(below) }).toEqual({ below, excluded: false });
+        for (const other of ["/", "/a", "/a-", "/a-b", "/a-b/", "/a-b/c", "/a-b/c.d", "/a-b/cxd/x", "/a-b/c.de", "/b", "/a-b/d"]) expect({ other, excluded: re.test(other) }).toEqual({ other, excluded: true });
+    });
+
+    test("cAdvisor: Docker containers only, without their Docker labels as metric labels (one series per container)", () => {
+        const cadvisor = find(blocksFor({}), "prometheus.exporter.cadvisor")!;
+        expect(cadvisor.attributes).toEqual(expect.objectContaining({ docker_only: true, store_container_labels: false }));
+    });
+
+    test("the file says where it comes from: the stack, and that the settings are what to edit", () => {
+        const first = renderAlloyConfig(parseSettings("dev", { ...rawConfig(stackConfig("dev")), collector: "alloy" })).split("\n")[0];
+        expect(first).toMatch(/^\/\/ .*\bobs-dev\b.*settings/);
+    });
+});
+
 describe("alloy-check catches what a broken file gets wrong", () => {
     const good = lazy(() => renderAlloyConfig(parseSettings("dev", { collector: "alloy" })));
     test.each([
@@ -64,7 +116,45 @@ describe("the Alloy syntax writer", () => {
         expect(write.blocks[0].attributes).toEqual({ url: "http://x/\"q\"\\path\n", headers: { "X-Scope-OrgID": "a b", plain: "c" }, max_backoff_retries: 3, retry_on_http_429: false });
         expect(process.attributes.forward_to).toEqual([{ ref: "loki.write.out.receiver" }]);
     });
+    test("lays a file out as written by hand: two spaces a level, a blank line between blocks, the comment on top", () => {
+        const text = renderAlloy(
+            [
+                { name: "a.b", label: "x", attributes: [["m", { k: { n: 1 } }], ["e", {}], ["l", []]], blocks: [{ name: "c", attributes: [["v", true]] }, { name: "d" }] },
+                { name: "e.f", label: "y" },
+            ],
+            "line one\n\nline three",
+        );
+        const expected = [
+            "// line one",
+            "//",
+            "// line three",
+            "",
+            'a.b "x" {',
+            "  m = {",
+            "    k = {",
+            "      n = 1,",
+            "    },",
+            "  }",
+            "  e = {}",
+            "  l = []",
+            "",
+            "  c {",
+            "    v = true",
+            "  }",
+            "",
+            "  d {",
+            "  }",
+            "}",
+            "",
+            'e.f "y" {',
+            "}",
+            "",
+        ];
+        expect(text.split("\n")).toEqual(expected);
+        expect(renderAlloy([{ name: "e.f", label: "y" }])).toBe('e.f "y" {\n}\n');
+    });
     test("leaves out undefined attributes, refuses names and references Alloy would not read", () => {
+        for (const bad of ["a.b c", " a.b", "a", "a.", ".a"]) expect(() => new Ref(bad)).toThrow(/reference/);
         expect(renderAlloy([{ name: "discovery.relabel", label: "x", attributes: [["targets", []], ["unused", undefined]] }])).not.toContain("unused");
         expect(() => renderAlloy([{ name: "bad name", attributes: [] }])).toThrow(/block name/);
         expect(() => renderAlloy([{ name: "loki.write", attributes: [["bad-attr", 1]] }])).toThrow(/attribute name/);

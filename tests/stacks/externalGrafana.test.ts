@@ -1,6 +1,8 @@
 import { grafanaSpec } from "../harness/grafanaSpec";
+import { monitoringSpec } from "../harness/monitoringSpec";
+import { policySpec } from "../harness/policySpec";
 import { byType, isSecret, one, plainStrings, reveal } from "../harness/mocks";
-import { programFor } from "../harness/stackSpec";
+import { foundationSpec, programFor } from "../harness/stackSpec";
 
 // The staging stack file, pointed at an existing Grafana with a webhook contact point: the same content,
 // no Grafana container, credentials and URL only as secrets, Loki and Prometheus at URLs that Grafana reaches.
@@ -18,7 +20,11 @@ const program = programFor(
     },
     { "observability:grafanaAuth": AUTH, "observability:contactPointUrl": HOOK },
 );
+// Every promise of a stack holds with an external Grafana too; only Grafana's own container is absent.
+foundationSpec("staging with an external Grafana", program);
+monitoringSpec("staging with an external Grafana", program);
 grafanaSpec("staging with an external Grafana", program);
+policySpec("staging with an external Grafana", program);
 test("no Grafana container, no Grafana scrape job", () => {
     const services = byType(program.run(), "docker:index/container:Container").map((c) => c.inputs.labels.find((l: any) => l.label === "observability.component").value);
     expect(services).not.toContain("grafana");
