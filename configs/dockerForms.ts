@@ -24,10 +24,10 @@ export function dockerCpus(cpus: number): string {
     return nine.replace(/0+$/, "");
 }
 
-/** Docker's ParseCPUs (docker/cli opts): a decimal read exactly, in nano-CPUs. */
+/** Docker's ParseCPUs (docker/cli opts) on what dockerCpus writes: a whole part, a dot, at most nine decimals. */
 function parseCpus(text: string): number {
-    const [whole, fraction = ""] = text.split(".");
-    return Number(whole || "0") * NANO + Number(fraction.padEnd(9, "0").slice(0, 9) || "0");
+    const [whole, fraction] = text.split(".");
+    return Number(whole) * NANO + Number(fraction.padEnd(9, "0"));
 }
 
 /** Whether a cpus value survives create-then-read unchanged; 0.05 does not (it reads back as 0.1). */

@@ -33,21 +33,22 @@ export interface LokiConfig {
         retention_period: string;
         ingestion_rate_mb: number;
         ingestion_burst_size_mb: number;
-        reject_old_samples: boolean;
-        reject_old_samples_max_age: string;
-        allow_structured_metadata: boolean;
-        volume_enabled: boolean;
     };
     analytics: { reporting_enabled: boolean };
 }
 
-/** Single-binary Loki on the filesystem, with retention actually applied by the compactor. */
+/**
+ * Single-binary Loki on the filesystem, with retention actually applied by the compactor. Limits left out keep
+ * Loki 3.7's defaults (`loki -help`): old samples (over 1w) refused, structured metadata and the volume endpoint on.
+ */
 export function lokiConfig(settings: Settings): LokiConfig {
     const { loki } = settings;
     return {
         auth_enabled: false,
         server: { http_listen_port: SERVICE_PORTS.loki, grpc_listen_port: 9096, log_level: "info" },
         common: {
+            // One instance, its ring in memory: announced on loopback, since finding an address by interface name
+            // fails on hosts without eth0/en0 (grafana/loki#4948, #4483).
             instance_addr: "127.0.0.1",
             path_prefix: LOKI_DATA_DIR,
             replication_factor: 1,
@@ -73,10 +74,6 @@ export function lokiConfig(settings: Settings): LokiConfig {
             retention_period: formatHours(loki.retention.seconds),
             ingestion_rate_mb: loki.ingestionRateMb,
             ingestion_burst_size_mb: loki.ingestionBurstSizeMb,
-            reject_old_samples: true,
-            reject_old_samples_max_age: "168h",
-            allow_structured_metadata: true,
-            volume_enabled: true,
         },
         analytics: { reporting_enabled: false },
     };

@@ -13,6 +13,8 @@ describe("cpus as the Docker provider reads them back", () => {
         [0.1, "0.1"],
         [1.5, "1.5"],
         [0.125, "0.125"],
+        // No zero among the nine decimals: kept as is.
+        [1.123456789, "1.123456789"],
     ])("%p is written as %p", (cpus, form) => expect(dockerCpus(cpus)).toBe(form));
 
     test.each([[0.05, "0.1"], [0.01, "0.0"], [10.05, "10.1"]])("%p cannot round-trip (reads back as %p)", (cpus, form) => {
@@ -35,6 +37,7 @@ describe("healthcheck durations in Go's spelling", () => {
         [3600, "1h0m0s"],
         [5400, "1h30m0s"],
         [0.5, "500ms"],
+        [1, "1s"],
         [1.5, "1.5s"],
     ])("%p s is %p", (seconds, text) => expect(goDuration(seconds)).toBe(text));
 });

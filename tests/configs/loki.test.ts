@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderLokiConfig } from "../../configs/loki";
+import { lokiConfig, renderLokiConfig } from "../../configs/loki";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { stackConfig, stacks } from "../harness/stackFiles";
@@ -30,4 +30,16 @@ test("the check is not a rubber stamp: retention without a delete request store 
     const broken = renderLokiConfig(settings).replace(/delete_request_store: \S+/, 'delete_request_store: ""');
     expect(broken).not.toBe(renderLokiConfig(settings));
     expect(verify("broken", broken).status).not.toBe(0);
+});
+
+describe.each(stacks())("the %s stack's Loki: what keeps stored logs readable and Loki starting anywhere", (stack) => {
+    const cfg = () => lokiConfig(parseSettings(stack, rawConfig(stackConfig(stack))));
+
+    test("the storage schema Loki 3 documents for new installs (TSDB, v13, a daily index): changing it strands stored logs", () => {
+        expect(cfg().schema_config.configs).toEqual([{ from: "2024-01-01", store: "tsdb", object_store: "filesystem", schema: "v13", index: { prefix: "index_", period: "24h" } }]);
+    });
+
+    test("one instance, its ring in memory, announced on loopback (no guessing an interface by name)", () => {
+        expect(cfg().common).toEqual(expect.objectContaining({ instance_addr: "127.0.0.1", replication_factor: 1, ring: { kvstore: { store: "inmemory" } } }));
+    });
 });

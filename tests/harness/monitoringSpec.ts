@@ -57,14 +57,15 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
             expect(prometheus().inputs.healthcheck.tests.join(" ")).toContain("/-/healthy");
             expect(prometheus().inputs.user).toBeUndefined();
         });
-        test("every service of the stack with a metrics port is scraped by its alias", () => {
+        test("every running service of the stack with a metrics port is scraped by its alias, and nothing else", () => {
             const cfg = uploaded(seed(program.run(), "prometheus"), "prometheus.yml");
             const targets: string[] = cfg.scrape_configs.flatMap((j: any) => j.static_configs[0].targets);
-            const services = byType(program.run(), CONTAINER).map((c) => label(c, "observability.component"));
-            const scrapedAliases = new Set(targets.map((t) => t.split(":")[0].replace("localhost", "prometheus")));
+            const appTargets = settings.applications.flatMap((a) => (a.metrics ? [a.metrics] : []));
+            for (const t of appTargets) expect(targets).toContain(t);
+            const services = byType(program.run(), CONTAINER).filter((c) => !isSeed(c)).map((c) => label(c, "observability.component"));
+            const scrapedAliases = new Set(targets.filter((t) => !appTargets.includes(t)).map((t) => t.split(":")[0].replace("localhost", "prometheus")));
             // The demo's PostgreSQL is scraped through its exporter; the socket proxy's HAProxy serves no metrics.
-            for (const s of services) if (s !== "demo-postgres" && s !== "socket-proxy") expect(scrapedAliases).toContain(s);
-            for (const app of settings.applications.filter((a) => a.metrics)) expect(targets).toContain(app.metrics);
+            expect([...scrapedAliases].sort()).toEqual(services.filter((s) => s !== "demo-postgres" && s !== "socket-proxy").sort());
         });
         test("each scrape reaches the port its container serves; global labels, rule file and storage where they belong", () => {
             const cfg = uploaded(seed(program.run(), "prometheus"), "prometheus.yml");

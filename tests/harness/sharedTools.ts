@@ -13,18 +13,18 @@ export function besideProject(relative: string): string {
 }
 
 /**
- * The real Loki for checks in the unit tier: LOKI_BIN, else the test build in ../shared/tools unpacked once into
+ * A real binary for checks in the unit tier: $<envVar>, else the test build in ../shared/tools unpacked once into
  * the temporary folder (xz, as ../shared/tools/install does). Fails with what to do; never skips.
  */
-export function lokiBinary(): string {
-    const fromEnv = process.env.LOKI_BIN;
+function sharedBinary(name: string, envVar: string): string {
+    const fromEnv = process.env[envVar];
     if (fromEnv) {
-        if (!fs.existsSync(fromEnv)) throw new Error(`LOKI_BIN=${fromEnv} does not exist`);
+        if (!fs.existsSync(fromEnv)) throw new Error(`${envVar}=${fromEnv} does not exist`);
         return fromEnv;
     }
     const tools = besideProject(path.join("shared", "tools"));
-    const packed = fs.existsSync(tools) ? fs.readdirSync(tools).find((f) => /^loki-.*\.xz$/.test(f)) : undefined;
-    if (!packed) throw new Error(`Loki not found: set LOKI_BIN, or keep ../shared/tools (${tools}) beside the project`);
+    const packed = fs.existsSync(tools) ? fs.readdirSync(tools).find((f) => new RegExp(`^${name}-.*\\.xz$`).test(f)) : undefined;
+    if (!packed) throw new Error(`${name} not found: set ${envVar}, or keep ../shared/tools (${tools}) beside the project`);
     const target = path.join(os.tmpdir(), "observability-tools", packed.replace(/\.xz$/, ""));
     if (!fs.existsSync(target)) {
         fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -34,3 +34,6 @@ export function lokiBinary(): string {
     }
     return target;
 }
+
+export const lokiBinary = () => sharedBinary("loki", "LOKI_BIN");
+export const promtailBinary = () => sharedBinary("promtail", "PROMTAIL_BIN");

@@ -5,6 +5,7 @@ import { parseDuration } from "../../settings/units";
 import { configHash, secretDigest } from "../../components/configSeed";
 import { Service, Settings } from "../../settings/types";
 import { collectorView, discovered, relabel } from "./collector";
+import { matches, selectors } from "./selectors";
 import { ProgramRun, Registered, byType, container, isSeed, reveal, runProgram, seed, stackConfig, uploaded } from "./mocks";
 
 const CONTAINER = "docker:index/container:Container";
@@ -387,6 +388,7 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
             expect(volumes[0].source).toMatch(new RegExp(`^${settings.namePrefix}-${settings.collector}-`));
             const volume = byType(program.run(), "docker:index/volume:Volume").find((v) => v.inputs.name === volumes[0].source)!;
             expect(volume.options?.retainOnDelete).toBe(settings.retainVolumes);
+            expect(volumes[0].target).toMatch(/^\/[^/]+/);
             if (settings.collector === "promtail") expect(uploaded(seed(program.run(), "promtail"), "promtail.yaml").positions.filename.startsWith(`${volumes[0].target}/`)).toBe(true);
             else expect(collector().inputs.command).toContain(`--storage.path=${volumes[0].target}`);
         });
@@ -404,6 +406,11 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 [`${settings.namePrefix}-loki-data`, true],
                 [`${settings.namePrefix}-prometheus-data`, true],
             ]);
+            // DataDiskFilling watches the disks under exactly those mounts.
+            const rule = uploaded(seed(program.run(), "prometheus"), "alerts.yml").groups[0].rules.find((r: any) => r.alert === "DataDiskFilling");
+            const watched = (mountpoint: string) => selectors(rule.expr).every((m) => matches(m, { __name__: m[0].value, job: "node", mountpoint }));
+            for (const m of dataMounts) expect({ mount: m.target, watched: watched(m.target) }).toEqual({ mount: m.target, watched: true });
+            expect(watched("/")).toBe(false);
         });
         test("collects the stack's containers, every configured application and labelled containers, nothing else, with the dashboards' labels", () => {
             const rules = view().rules;

@@ -8,7 +8,7 @@ import { Settings } from "../../settings/types";
 export function sampleStreams(settings: Settings) {
     const env = settings.environment;
     const p = settings.namePrefix;
-    const stream = (container: string, extra: Record<string, string> = {}) => ({ job: "docker", environment: env, container, ...extra });
+    const stream = (container: string, extra: Record<string, string> = {}): Record<string, string> => ({ job: "docker", environment: env, container, ...extra });
     const own = ["loki", settings.collector, "socket-proxy", "prometheus", "grafana", "falco", "demo-postgres", "demo-exporter"].map((s) => stream(`${p}-${s}`, { service: s }));
     const apps = settings.applications.map((a) => stream(a.name));
     const labelled = stream("collected-for-its-label");
