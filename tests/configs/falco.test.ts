@@ -4,13 +4,9 @@ import { renderFalcoConfig, renderFalcoRules } from "../../configs/falco";
 import { scrapeTargets } from "../../configs/scrapeTargets";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
+import { FALCO_SEVERITY, configSchema, rulesSchema } from "../harness/falcoSchemas";
 import { lazy } from "../harness/lazy";
 import { stackConfig, stacks } from "../harness/stackFiles";
-
-// Falco 0.44.1's own schemas for falco.yaml and rule files, extracted from falcosecurity/falco at that tag
-// (userspace/falco/config_json_schema.h, userspace/engine/rule_json_schema.h): Falco validates both on load.
-const configSchema = require("../fixtures/falco/config.schema.json");
-const rulesSchema = require("../fixtures/falco/rules.schema.json");
 
 function validator(schema: object) {
     // No format checks: the stack sets no URL or other formatted value, and ajv knows no "uri" without a plugin.
@@ -20,9 +16,7 @@ function validator(schema: object) {
 }
 
 const config = lazy(() => yaml.load(renderFalcoConfig()) as Record<string, any>);
-/** Severity order, most severe first, as Falco's rule schema lists it (INFO and INFORMATIONAL are one level). */
-const SEVERITY = (rulesSchema.definitions.Priority.enum as string[]).filter((p) => p !== "INFO");
-const severity = (p: string) => SEVERITY.indexOf(p.toUpperCase());
+const severity = (p: string) => FALCO_SEVERITY.indexOf(p.toUpperCase());
 
 test("falco.yaml is valid against Falco 0.44.1's configuration schema", () => {
     const validate = validator(configSchema);

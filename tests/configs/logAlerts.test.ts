@@ -1,15 +1,15 @@
 import { logAlerts } from "../../configs/grafana/logAlerts";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
+import { FALCO_SEVERITY } from "../harness/falcoSchemas";
 import { lazy } from "../harness/lazy";
 import { ERROR_LINES, QUIET_LINES } from "../harness/logLines";
 import { keepsLine, selected } from "../harness/selectors";
 import { stackConfig, stacks } from "../harness/stackFiles";
 import { containerNames, sampleStreams } from "../harness/streams";
 
-const rulesSchema = require("../fixtures/falco/rules.schema.json");
-/** Falco's priorities as its JSON output spells them (Falco's rule schema, most severe first; INFO is INFORMATIONAL). */
-const FALCO_PRIORITIES = (rulesSchema.definitions.Priority.enum as string[]).filter((p) => p !== "INFO").map((p) => p.charAt(0) + p.slice(1).toLowerCase());
+/** Falco's priorities as its JSON output spells them ("Warning"), most severe first. */
+const FALCO_PRIORITIES = FALCO_SEVERITY.map((p) => p.charAt(0) + p.slice(1).toLowerCase());
 
 const CASES: Array<[string, string, Record<string, unknown>]> = [
     ...stacks().map((s): [string, string, Record<string, unknown>] => [s, s, { falco: { enabled: true } }]),

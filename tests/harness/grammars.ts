@@ -1,5 +1,6 @@
 import { parser as logqlParser } from "@grafana/lezer-logql";
 import { parser as promqlParser } from "@prometheus-io/lezer-promql";
+import { selectors } from "./selectors";
 
 type Parser = typeof logqlParser;
 
@@ -15,11 +16,7 @@ export function parseErrors(language: "logql" | "promql", expr: string): number[
     return errors;
 }
 
-/** The label names used in a LogQL stream selector (the part in braces). */
+/** The label names used in a LogQL stream selector (the part in braces; braces inside line filters are not one). */
 export function selectorLabels(expr: string): string[] {
-    const labels: string[] = [];
-    for (const selector of expr.match(/\{[^}]*\}/g) ?? []) {
-        for (const m of selector.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)/g)) labels.push(m[1]);
-    }
-    return labels;
+    return selectors(expr).flatMap((m) => m.map((x) => x.name));
 }
