@@ -14,6 +14,11 @@ export interface ServiceArgs {
     readonly networkName: pulumi.Input<string>;
 }
 
+/** A log collector also joins the internal network where the Docker API proxy is. */
+export interface CollectorArgs extends ServiceArgs {
+    readonly dockerApiNetworkName: pulumi.Input<string>;
+}
+
 export interface HardenedContainerArgs {
     /** Stack settings: name prefix, environment, log rotation, publish address. */
     readonly settings: Settings;
@@ -24,6 +29,8 @@ export interface HardenedContainerArgs {
     readonly limits: ResourceLimits;
     /** The stack's private network. */
     readonly networkName: pulumi.Input<string>;
+    /** Further networks the service joins, under the same alias (the collector: the Docker API network). */
+    readonly extraNetworks?: ReadonlyArray<pulumi.Input<string>>;
     readonly command?: string[];
     /** Replaces the image's entrypoint (Grafana's start script). */
     readonly entrypoint?: string[];
@@ -102,7 +109,7 @@ export class HardenedContainer extends pulumi.ComponentResource {
                     // A new hash replaces the container, so a configuration change shows in `pulumi preview` and is read on start.
                     ...configLabels,
                 ],
-                networksAdvanced: [{ name: args.networkName, aliases: [service] }],
+                networksAdvanced: [args.networkName, ...(args.extraNetworks ?? [])].map((network) => ({ name: network, aliases: [service] })),
                 ports: args.publish
                     ? [{ internal: args.publish.containerPort, external: args.publish.hostPort, ip: settings.publish.address, protocol: "tcp" }]
                     : [],

@@ -1,20 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DOCKER_SOCKET, SOCKET_PROXY_SERVICE } from "../configs/collection";
+import { SOCKET_PROXY_CONFIG, renderSocketProxyConfig } from "../configs/socketProxy";
+import { CONFIG_DIR } from "../configs/paths";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { IMAGE_FACTS } from "../settings/imageFacts";
 import { HardenedContainer, ServiceArgs } from "./hardenedContainer";
 
+/** Takes the stack's internal Docker API network as its only network: the collector is the only other member. */
 export type SocketProxyArgs = ServiceArgs;
 
+/** root: the engine's socket is root-owned (0660, group docker, whose gid differs per host); no capability needed. */
+const SOCKET_OWNER = "0";
+
 /**
- * A read-only Docker API for the log collector. Mounting the socket read-only restricts nothing: whoever
- * can write requests to it can create a privileged container, i.e. is root on the host. HAProxy in front
- * of the socket allows GET on /containers (discovery, inspect, logs), /events, /_ping and /version only
- * (Tecnativa/docker-socket-proxy v0.4.1 haproxy.cfg: everything not enabled is denied, POST=0 denies writes).
+ * The Docker API for the log collector: HAProxy in front of the engine's socket, passing exactly the requests
+ * the collector makes (configs/dockerApi.ts, each cited from the collector's source) and refusing everything
+ * else with 403. Mounting the socket read-only restricts nothing: whoever can write requests to it can create a
+ * privileged container, i.e. is root on the host; and a prefix rule such as "GET /containers" lets a reader
+ * fetch any file of any container (`/containers/{id}/archive`). The file is the program's own (typed, seeded
+ * like every other), so the allow-list is reviewed in code and changes show in `pulumi preview`.
  * Facts: see IMAGE_FACTS.socketProxy.
  */
 export class SocketProxy extends pulumi.ComponentResource {
-    /** Docker host URL for clients on the stack's network. */
+    /** Docker host URL for the collector, on the Docker API network. */
     readonly url: pulumi.Output<string>;
     readonly containerName: pulumi.Output<string>;
 
@@ -30,11 +38,12 @@ export class SocketProxy extends pulumi.ComponentResource {
                 image: settings.images.socketProxy,
                 limits: settings.resources.socketProxy,
                 networkName: args.networkName,
-                envs: ["CONTAINERS=1", "EVENTS=1", "PING=1", "VERSION=1", "POST=0", "LOG_LEVEL=warning", "DISABLE_IPV6=1"],
+                // The image's docker-entrypoint.sh turns this into `haproxy -W -db -f ...` (master-worker, foreground).
+                command: ["haproxy", "-f", `${CONFIG_DIR}/${SOCKET_PROXY_CONFIG}`],
+                configFiles: [{ name: SOCKET_PROXY_CONFIG, content: renderSocketProxyConfig(settings) }],
                 hostMounts: [{ hostPath: DOCKER_SOCKET, path: DOCKER_SOCKET, readOnly: true }],
-                // The entrypoint renders /tmp/haproxy.cfg; HAProxy writes its pidfile to /run.
-                tmpfs: { "/run": "rw,noexec,nosuid,size=1m" },
-                user: IMAGE_FACTS.socketProxy.user,
+                user: SOCKET_OWNER,
+                // busybox wget (Alpine base); /_ping is on the allow-list and answers only if the socket does.
                 healthcheck: { test: [IMAGE_FACTS.socketProxy.healthcheckTool, "-q", "-O", "/dev/null", `http://127.0.0.1:${port}/_ping`], startPeriodSeconds: 10 },
                 // The collector discovers containers as soon as it starts.
                 waitForHealthy: true,

@@ -50,14 +50,26 @@ export class ObservabilityStack extends pulumi.ComponentResource {
             { parent: this, provider },
         );
 
+        // The Docker API proxy's own network: internal (no route out), and only the proxy and the collector join it,
+        // so no application or other service on the stack's network can reach the engine's API.
+        const dockerApiNetwork = new docker.Network(
+            `${name}-docker-api-network`,
+            { name: `${settings.namePrefix}-docker-api`, driver: "bridge", internal: true, attachable: false, labels: stackLabels(settings, "docker-api-network") },
+            { parent: this, provider },
+        );
+
         const loki = new Loki(`${name}-loki`, { settings, networkName: network.name }, childOpts);
-        const socketProxy = new SocketProxy(`${name}-socket-proxy`, { settings, networkName: network.name }, childOpts);
+        const socketProxy = new SocketProxy(`${name}-socket-proxy`, { settings, networkName: dockerApiNetwork.name }, childOpts);
         const prometheus = new Prometheus(`${name}-prometheus`, { settings, networkName: network.name }, childOpts);
         const collectorOpts = { ...childOpts, dependsOn: [loki, socketProxy] };
         const collector =
             settings.collector === "alloy"
-                ? new Alloy(`${name}-alloy`, { settings, networkName: network.name, dataVolumes: { loki: loki.dataVolume, prometheus: prometheus.dataVolume } }, collectorOpts)
-                : new Promtail(`${name}-promtail`, { settings, networkName: network.name }, collectorOpts);
+                ? new Alloy(
+                      `${name}-alloy`,
+                      { settings, networkName: network.name, dockerApiNetworkName: dockerApiNetwork.name, dataVolumes: { loki: loki.dataVolume, prometheus: prometheus.dataVolume } },
+                      collectorOpts,
+                  )
+                : new Promtail(`${name}-promtail`, { settings, networkName: network.name, dockerApiNetworkName: dockerApiNetwork.name }, collectorOpts);
         if (settings.falco.enabled) {
             // After the collector, so Falco's first events are shipped.
             new Falco(`${name}-falco`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [collector] });

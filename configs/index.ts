@@ -6,12 +6,14 @@ import { renderGrafanaStart } from "./grafana/server";
 import { renderLokiConfig } from "./loki";
 import { renderPrometheusConfig } from "./prometheus";
 import { renderPromtailConfig } from "./promtail";
+import { SOCKET_PROXY_CONFIG, renderSocketProxyConfig } from "./socketProxy";
 
 /** Every configuration file the program uploads, by path relative to an output directory. */
 export function renderAll(settings: Settings): Record<string, string> {
     return {
         "loki/loki.yaml": renderLokiConfig(settings),
         ...(settings.collector === "alloy" ? { "alloy/config.alloy": renderAlloyConfig(settings) } : { "promtail/promtail.yaml": renderPromtailConfig(settings) }),
+        [`socket-proxy/${SOCKET_PROXY_CONFIG}`]: renderSocketProxyConfig(settings),
         "prometheus/prometheus.yml": renderPrometheusConfig(settings),
         "prometheus/alerts.yml": renderAlertRules(settings),
         // Secrets (the admin and SMTP passwords) are never rendered.

@@ -1,6 +1,9 @@
 import { LABELS } from "../configs/labels";
 import { DOCKER_SOCKET, SOCKET_PROXY_SERVICE } from "../configs/collection";
 import { isPinnedImage } from "../settings/images";
+import { DOCKER_API_ALLOW_LIST } from "../configs/dockerApi";
+import { SOCKET_PROXY_CONFIG } from "../configs/socketProxy";
+import { CONFIG_DIR } from "../configs/paths";
 
 /** A resource as a policy sees it: type token, URN and plain (unwrapped) inputs. */
 export interface PolicyResource {
@@ -21,8 +24,33 @@ const IMAGE = "docker:index/remoteImage:RemoteImage";
 const VOLUME = "docker:index/volume:Volume";
 /** Only these may see the Docker socket: the read-only API proxy, and Falco for container metadata. */
 const SOCKET_READERS = [SOCKET_PROXY_SERVICE, "falco"];
-/** Docker API sections the socket proxy must never open (Tecnativa/docker-socket-proxy v0.4.1 variables). */
-const PROXY_FORBIDDEN = ["POST", "EXEC", "BUILD", "COMMIT", "IMAGES", "VOLUMES", "NETWORKS", "SECRETS", "CONFIGS", "SWARM", "SERVICES", "TASKS", "NODES", "PLUGINS", "SYSTEM", "AUTH", "ALLOW_START", "ALLOW_STOP", "ALLOW_RESTARTS", "SESSION", "GRPC", "DISTRIBUTION"];
+/** The one rule shape that lets a request through the proxy (configs/socketProxy.ts), and the catch-all refusal. */
+const PROXY_ALLOW = /^http-request set-var\(txn\.allowed\) bool\(true\) if \{ method ([A-Z ]+) \} \{ path -m reg '([^']+)' \}$/;
+const PROXY_DENY = "http-request deny deny_status 403 unless { var(txn.allowed) -m bool }";
+/** Directives that let a request through some other way, or pass raw TCP. */
+const PROXY_BYPASS = /^(http-request (allow|return|redirect)|tcp-request|mode tcp|use-server|http-request set-(path|uri|method))\b/;
+
+/** What is wrong with a socket proxy's haproxy.cfg: a request outside the reviewed allow-list, or no refusal of the rest. */
+export function proxyConfigProblems(cfg: string): string[] {
+    const lines = cfg.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const out: string[] = [];
+    for (const line of lines) {
+        const allow = PROXY_ALLOW.exec(line);
+        if (allow) {
+            const [methods, path] = [allow[1].split(" "), allow[2]];
+            const reviewed = DOCKER_API_ALLOW_LIST.find((r) => r.path === path);
+            const extra = methods.filter((m) => !reviewed?.methods.includes(m as "GET"));
+            if (!reviewed) out.push(`the socket proxy allows ${path}, which is not on the reviewed allow-list`);
+            else if (extra.length > 0) out.push(`the socket proxy allows ${extra.join(" ")} on ${path}`);
+        } else if (line.startsWith("http-request set-var(txn.allowed)")) {
+            out.push(`the socket proxy allows requests by an unreviewed rule: ${line}`);
+        } else if (PROXY_BYPASS.test(line)) {
+            out.push(`the socket proxy lets requests through outside the allow-list: ${line}`);
+        }
+    }
+    if (!lines.includes(PROXY_DENY)) out.push("the socket proxy does not refuse requests outside the allow-list");
+    return out;
+}
 const ALL_INTERFACES = ["", "0.0.0.0", "::"];
 
 function labelOf(r: PolicyResource, key: string): string | undefined {
@@ -77,13 +105,14 @@ export const RULES: Rule[] = [
     },
     {
         name: "socket-proxy-read-only",
-        description: "The Docker API proxy allows no write and no section beyond discovery and logs (POST, exec, images, volumes... stay closed).",
+        description:
+            "The Docker API proxy passes only the reviewed requests of the collectors (configs/dockerApi.ts: GET/HEAD, no archive, export, exec, images, volumes...) and refuses the rest.",
         check: containers((r, c) => {
             if (c !== SOCKET_PROXY_SERVICE) return [];
-            const envs: string[] = r.props.envs ?? [];
-            const out = PROXY_FORBIDDEN.filter((k) => envs.some((e) => new RegExp(`^${k}=(1|true|yes)$`, "i").test(e))).map((k) => `the socket proxy opens ${k}`);
-            if (!envs.includes("POST=0")) out.push("the socket proxy does not set POST=0");
-            return out;
+            const cfg = (r.props.uploads ?? []).find((u: { file: string }) => u.file === `${CONFIG_DIR}/${SOCKET_PROXY_CONFIG}`);
+            // The service itself carries no file (its seed does); it must not switch on an image's own rules either.
+            if (!cfg) return (r.props.envs ?? []).length > 0 ? [`the socket proxy container sets environment variables: ${(r.props.envs as string[]).join(" ")}`] : [];
+            return proxyConfigProblems(String(cfg.content));
         }),
     },
     {

@@ -16,8 +16,8 @@ export const DEFAULT_IMAGES: Readonly<Record<Service, string>> = {
     alloy: "grafana/alloy:v1.18.1",
     // Promtail's last release line: it reached end of life on 2026-03-02.
     promtail: "grafana/promtail:3.6.11",
-    // Read-only Docker API for the collector (Tecnativa's CI publishes git tag v0.4.1 as 0.4.1).
-    socketProxy: "tecnativa/docker-socket-proxy:0.4.1",
+    // The Docker API proxy: HAProxy's 3.2 LTS line (supported until 2030), running the program's own allow-list.
+    socketProxy: "haproxy:3.2.21-alpine",
     prometheus: "prom/prometheus:v3.14.0",
     grafana: "grafana/grafana:13.1.2",
     falco: "falcosecurity/falco:0.44.1",

@@ -45,12 +45,13 @@ export const IMAGE_FACTS: Readonly<Record<Service, ImageFacts>> = {
         source: "grafana/loki v3.6.11 clients/cmd/promtail/Dockerfile",
     },
     socketProxy: {
-        // haproxy:3.2.4-alpine with `USER root`: the socket is root-owned 0660, so root reads it without any capability.
-        // The entrypoint writes /tmp/haproxy.cfg and HAProxy its pidfile in /run; busybox wget is in Alpine.
-        user: "0",
-        ownedDirs: [],
+        // The official haproxy:3.2 Alpine image (docker-library/haproxy 3.2/alpine/Dockerfile): `USER haproxy`, created
+        // with uid/gid 99; ENTRYPOINT docker-entrypoint.sh, which runs `haproxy -W -db "$@"`; STOPSIGNAL SIGUSR1; no
+        // haproxy.cfg shipped. busybox wget from the Alpine base. The program runs it as root (SocketProxy).
+        user: "99:99",
+        ownedDirs: [{ path: "/var/lib/haproxy", owner: "99:99", mode: "755" }],
         healthcheckTool: "wget",
-        source: "Tecnativa/docker-socket-proxy v0.4.1 Dockerfile, docker-entrypoint.sh, haproxy.cfg",
+        source: "docker-library/haproxy 3.2/alpine/Dockerfile and docker-entrypoint.sh (3.2.21)",
     },
     prometheus: {
         // quay.io/prometheus/busybox base (wget); `USER nobody`; /prometheus chowned to nobody.

@@ -152,20 +152,25 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
     });
 
     describe(`${stack}: network`, () => {
-        test("one private bridge network", () => {
-            const nets = byType(program.run(), "docker:index/network:Network");
-            expect(nets).toHaveLength(1);
-            expect(nets[0].inputs.name).toBe(`${settings.namePrefix}-net`);
-            expect(nets[0].inputs.driver).toBe("bridge");
-            // Only the stack's own containers join it: `docker run --network` cannot attach a stranger.
-            expect(nets[0].inputs.attachable).toBe(false);
-            expect(label(nets[0], "observability.stack")).toBe(settings.namePrefix);
-            expect(label(nets[0], "observability.managed-by")).toBe("pulumi");
+        const nets = () => byType(program.run(), "docker:index/network:Network");
+        test("two private bridge networks: the stack's, and an internal one for the Docker API", () => {
+            expect(nets().map((n) => n.inputs.name)).toEqual([`${settings.namePrefix}-net`, `${settings.namePrefix}-docker-api`]);
+            for (const n of nets()) {
+                expect(n.inputs.driver).toBe("bridge");
+                // Only the stack's own containers join them: `docker run --network` cannot attach a stranger.
+                expect(n.inputs.attachable).toBe(false);
+                expect(label(n, "observability.stack")).toBe(settings.namePrefix);
+                expect(label(n, "observability.managed-by")).toBe("pulumi");
+            }
+            // No route out of the Docker API network, and the stack's network keeps its route (Grafana mails, Slack).
+            expect(nets().map((n) => n.inputs.internal ?? false)).toEqual([false, true]);
         });
-        test("every container joins it under its service alias", () => {
+        test("every container joins the stack's network under its service alias; only the proxy and the collector the Docker API's", () => {
+            const [stackNet, apiNet] = [`${settings.namePrefix}-net`, `${settings.namePrefix}-docker-api`];
             for (const c of containers()) {
                 const service = label(c, "observability.component");
-                expect(c.inputs.networksAdvanced).toEqual([{ name: `${settings.namePrefix}-net`, aliases: [service] }]);
+                const joins = service === "socket-proxy" ? [apiNet] : service === settings.collector ? [stackNet, apiNet] : [stackNet];
+                expect({ service, networks: c.inputs.networksAdvanced }).toEqual({ service, networks: joins.map((name) => ({ name, aliases: [service] })) });
             }
         });
         test("the Docker provider targets the configured host", () => {
@@ -373,14 +378,18 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
             const binds = collector().inputs.mounts.filter((m: any) => m.type === "bind");
             expect(binds).toEqual(settings.collector === "alloy" ? [{ type: "bind", source: "/sys/fs/cgroup", target: "/sys/fs/cgroup", readOnly: true }] : []);
             const proxy = container(program.run(), "socket-proxy");
-            expect(proxy.inputs.mounts).toEqual([{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true }]);
-            expect(proxy.inputs.envs).toEqual(expect.arrayContaining(["CONTAINERS=1", "EVENTS=1", "POST=0"]));
-            // Exactly the API sections discovery and tailing need (haproxy.cfg denies every other one).
-            expect(proxy.inputs.envs.filter((e: string) => e.endsWith("=1") && /^[A-Z]+=1$/.test(e) && !e.startsWith("DISABLE_")).sort()).toEqual(["CONTAINERS=1", "EVENTS=1", "PING=1", "VERSION=1"]);
+            expect(proxy.inputs.mounts).toEqual([
+                { type: "volume", source: `${settings.namePrefix}-socket-proxy-config`, target: "/config", readOnly: true },
+                { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
+            ]);
+            // The program's own allow-list, not the image's environment switches; root only to open the root-owned socket.
+            expect(proxy.inputs.envs ?? []).toEqual([]);
+            expect(proxy.inputs.command).toEqual(["haproxy", "-f", "/config/haproxy.cfg"]);
+            expect(proxy.inputs.user).toBe("0");
+            expect(proxy.inputs.capabilities).toEqual({ drops: ["ALL"], adds: [] });
             expect(proxy.inputs.ports ?? []).toEqual([]);
             expect(view().dockerHost).toBe("tcp://socket-proxy:2375");
-            // HAProxy's pid file on a read-only root.
-            expect(proxy.inputs.tmpfs["/run"].split(",")).toEqual(expect.arrayContaining(["noexec", "nosuid"]));
+            expect(Object.keys(proxy.inputs.tmpfs)).toEqual(["/tmp"]);
         });
         test("positions on a named volume that survives replacement", () => {
             const volumes = collector().inputs.mounts.filter((m: any) => m.type === "volume" && !m.readOnly && m.target !== "/config");

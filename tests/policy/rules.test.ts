@@ -1,4 +1,8 @@
 import { PolicyResource, RULES, stackOf, violations } from "../../policy/rules";
+import { renderSocketProxyConfig } from "../../configs/socketProxy";
+import { rawConfig } from "../../settings/load";
+import { parseSettings } from "../../settings/parse";
+import { stackConfig } from "../harness/stackFiles";
 
 const CONTAINER = "docker:index/container:Container";
 const urn = (stack: string, type: string) => `urn:pulumi:${stack}::observability::${type}::x`;
@@ -18,11 +22,17 @@ function good(component: string, overrides: Record<string, unknown> = {}): Polic
             healthcheck: { tests: ["CMD", "true"] },
             ports: [{ internal: 3000, external: 3000, ip: "127.0.0.1" }],
             mounts: [],
-            envs: component === "grafana" ? ["GF_AUTH_ANONYMOUS_ENABLED=false"] : component === "socket-proxy" ? ["CONTAINERS=1", "POST=0"] : [],
+            envs: component === "grafana" ? ["GF_AUTH_ANONYMOUS_ENABLED=false"] : [],
             readOnly: true,
             ...overrides,
         },
     };
+}
+
+/** The socket proxy's seed carrying its haproxy.cfg (prod's, Promtail), edited by `edit`. */
+function proxySeed(edit: (cfg: string) => string = (c) => c): PolicyResource {
+    const cfg = renderSocketProxyConfig(parseSettings("prod", rawConfig(stackConfig("prod"))));
+    return good("socket-proxy", { start: false, uploads: [{ file: "/config/haproxy.cfg", content: edit(cfg) }] });
 }
 
 const sock = (readOnly: boolean) => [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly }];
@@ -36,8 +46,7 @@ const BAD: Array<[string, PolicyResource]> = [
     ["docker-socket", good("promtail", { mounts: sock(true) })],
     ["docker-socket", good("socket-proxy", { mounts: sock(false) })],
     ["socket-proxy-read-only", good("socket-proxy", { envs: ["CONTAINERS=1", "POST=0", "EXEC=1"] })],
-    ["socket-proxy-read-only", good("socket-proxy", { envs: ["CONTAINERS=1"] })],
-    ["socket-proxy-read-only", good("socket-proxy", { envs: ["CONTAINERS=1", "POST=0", "POST=1"] })],
+    ["socket-proxy-read-only", proxySeed((cfg) => cfg.replace("http-request deny deny_status 403", "http-request deny deny_status 403 if FALSE"))],
     ["read-only-root", good("loki", { readOnly: false })],
     ["no-public-ports", good("grafana", { ports: [{ internal: 3000, external: 3000, ip: "0.0.0.0" }] })],
     ["healthcheck", good("loki", { healthcheck: undefined })],
@@ -78,12 +87,27 @@ test("what is allowed stays allowed", () => {
 
 test("stack from URN", () => expect(stackOf("urn:pulumi:prod::observability::t::n")).toBe("prod"));
 
-// Every API section Tecnativa/docker-socket-proxy v0.4.1 can open besides the read-only ones we use
-// (its README's variable list; haproxy.cfg at that tag): each one alone must be refused.
-const WRITE_OR_WIDE_SECTIONS = ["POST", "EXEC", "BUILD", "COMMIT", "IMAGES", "VOLUMES", "NETWORKS", "SECRETS", "CONFIGS", "SWARM", "SERVICES", "TASKS", "NODES", "PLUGINS", "SYSTEM", "AUTH", "ALLOW_START", "ALLOW_STOP", "ALLOW_RESTARTS", "SESSION", "GRPC", "DISTRIBUTION"];
-test.each(WRITE_OR_WIDE_SECTIONS.filter((s) => s !== "POST"))("the socket proxy may not open %s", (section) => {
-    const found = violations([good("socket-proxy", { envs: ["CONTAINERS=1", "POST=0", `${section}=1`] })]);
-    expect(found).toEqual([expect.stringMatching(new RegExp(`^socket-proxy-read-only: .*${section}`))]);
+test("the program's own proxy file passes", () => {
+    expect(violations([proxySeed()])).toEqual([]);
+});
+
+// Each way a proxy file could open more than the reviewed requests is refused on its own.
+const LOGS = String.raw`'^/v1\.[0-9]+/containers/[0-9a-f]{64}/logs$'`;
+/** Replaces text literally (String.replace would read `$'` in a replacement as a pattern). */
+const swap = (c: string, from: string | RegExp, to: string) => c.replace(from, () => to);
+const WIDENED: Array<[string, (cfg: string) => string, RegExp]> = [
+    ["a request off the list (archive)", (c) => swap(c, "/logs$'", "/archive$'"), /archive\$, which is not on the reviewed allow-list/],
+    ["a prefix instead of an exact path", (c) => swap(c, LOGS, String.raw`'^/v1\.[0-9]+/containers'`), /not on the reviewed allow-list/],
+    ["a write method on a listed path", (c) => swap(c, `{ method GET } { path -m reg ${LOGS}`, `{ method GET POST } { path -m reg ${LOGS}`), /allows POST on/],
+    ["HEAD where only GET is listed", (c) => swap(c, `{ method GET } { path -m reg ${LOGS}`, `{ method GET HEAD } { path -m reg ${LOGS}`), /allows HEAD on/],
+    ["an allow rule before the refusal", (c) => swap(c, "    http-request deny", "    http-request allow if { path_beg /containers }\n    http-request deny"), /outside the allow-list: http-request allow/],
+    ["another way to set the flag", (c) => swap(c, "    http-request deny", "    http-request set-var(txn.allowed) bool(true) if { src 0.0.0.0/0 }\n    http-request deny"), /unreviewed rule/],
+    ["no refusal at all", (c) => swap(c, /^ *http-request deny.*$/m, ""), /does not refuse/],
+];
+test.each(WIDENED)("a proxy file with %s is refused", (_, edit, message) => {
+    const seed = proxySeed(edit);
+    expect(seed.props.uploads[0].content).not.toBe(proxySeed().props.uploads[0].content);
+    expect(violations([seed])).toEqual([expect.stringMatching(new RegExp(`^socket-proxy-read-only: .*${message.source}`))]);
 });
 
 test("every violation names the resource it is about", () => {
