@@ -33,6 +33,7 @@ export interface LokiConfig {
         retention_period: string;
         ingestion_rate_mb: number;
         ingestion_burst_size_mb: number;
+        deletion_mode: "disabled";
     };
     analytics: { reporting_enabled: boolean };
 }
@@ -74,6 +75,10 @@ export function lokiConfig(settings: Settings): LokiConfig {
             retention_period: formatHours(loki.retention.seconds),
             ingestion_rate_mb: loki.ingestionRateMb,
             ingestion_burst_size_mb: loki.ingestionBurstSizeMb,
+            // No delete API: with auth off, anything that reaches Loki could erase the Falco events that show an
+            // intrusion (Loki 3.7 defaults to filter-and-delete). Retention is the compactor's and does not need it;
+            // the real Loki answers a delete request with 403 "deletion is not available for this tenant".
+            deletion_mode: "disabled",
         },
         analytics: { reporting_enabled: false },
     };

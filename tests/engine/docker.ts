@@ -44,7 +44,9 @@ export async function packTar(entries: ReadonlyArray<{ header: Parameters<Return
 async function busyboxRootfs(): Promise<Buffer> {
     if (!fs.existsSync(BUSYBOX)) throw new Error(`${BUSYBOX} is missing: apt-get install busybox-static (or set BUSYBOX_BIN)`);
     const dirs = ["bin", "etc", "tmp", "proc", "sys", "dev", "run", "var", "var/run"];
-    const applets = ["sh", "sleep", "cat", "touch", "rm", "mkdir", "chown", "chmod", "id", "ls", "stat", "echo", "test", "wget"];
+    // httpd, nc, nslookup: the as-deployed tier's stand-in endpoints and network probes; grep: the Ubuntu-based
+    // collectors' healthcheck reads the answer with it (bashHttpCheck).
+    const applets = ["sh", "sleep", "cat", "touch", "rm", "mkdir", "chown", "chmod", "id", "ls", "stat", "echo", "test", "wget", "httpd", "nc", "nslookup", "printf", "timeout", "grep"];
     return packTar([
         ...dirs.map((dir) => ({ header: { name: dir, type: "directory" as const, mode: dir === "tmp" ? 0o1777 : 0o755 } })),
         { header: { name: "bin/busybox", mode: 0o755 }, content: fs.readFileSync(BUSYBOX) },
@@ -84,7 +86,7 @@ export async function baseImage(docker: Docker): Promise<string> {
 /** A file added to a stand-in image (a fake tool the program calls, such as Grafana's CLI). */
 export interface StandInFile {
     readonly path: string;
-    readonly content: string;
+    readonly content: string | Buffer;
     readonly mode: number;
 }
 
@@ -92,6 +94,8 @@ export async function buildStandIns(
     docker: Docker,
     real: Partial<Record<Service, RealProgram>> = {},
     extraFiles: Partial<Record<Service, StandInFile[]>> = {},
+    /** The image's ENTRYPOINT where it is not the real program itself (HAProxy's docker-entrypoint.sh). */
+    entrypoints: Partial<Record<Service, string[]>> = {},
 ): Promise<Record<Service, string>> {
     const base = await baseImage(docker);
     const out = {} as Record<Service, string>;
@@ -112,7 +116,7 @@ export async function buildStandIns(
         const { StatusCode } = await builder.wait();
         if (StatusCode !== 0) throw new Error(`stand-in for ${service}: '${script}' exited ${StatusCode}`);
         const tag = service.toLowerCase();
-        const entrypoint = program ? [program.path] : facts.entrypoint ?? ["/bin/sh", "-c", "exec sleep 3600", "stand-in"];
+        const entrypoint = entrypoints[service] ?? (program ? [program.path] : facts.entrypoint ?? ["/bin/sh", "-c", "exec sleep 3600", "stand-in"]);
         const env = Object.entries(facts.env ?? {}).map(([k, v]) => `ENV ${k}=${v}`);
         await builder.commit({ repo: STAND_IN_REPO, tag, changes: [`USER ${facts.user}`, ...env, `ENTRYPOINT ${JSON.stringify(entrypoint)}`, "CMD []"] } as any);
         await builder.remove();

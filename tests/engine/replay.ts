@@ -90,10 +90,18 @@ export interface Deployed {
     readonly ids: Map<string, string>;
 }
 
-/** One container: create, upload, start, in the provider's order. */
+/**
+ * One container: create, join its networks, upload, start, in the provider's order. The provider creates the
+ * container on network_mode "bridge", disconnects it from "bridge" and connects every networks_advanced entry
+ * with its aliases, all before the upload and start (kreuzwerker v4.5.0 resource_docker_container_funcs.go
+ * L456-502, L586). An engine started with --bridge=none has no "bridge" network, so the replay creates the
+ * container on the first network directly and connects the others: the same networks and aliases at start.
+ */
 export async function deployContainer(docker: Docker, c: Registered, images: Record<Service, string>, hostLacks: readonly string[] = []): Promise<string> {
     const image = images[serviceKey(label(c, "observability.component") as string)];
     const created = await docker.createContainer(createRequest(c, image, hostLacks));
+    const networks: Array<{ name: string; aliases?: string[] }> = reveal(c.inputs.networksAdvanced ?? []);
+    for (const n of networks.slice(1)) await docker.getNetwork(n.name).connect({ Container: created.id, EndpointConfig: { Aliases: n.aliases ?? [] } });
     const archive = await uploadArchive(c);
     if (archive) await created.putArchive(archive, { path: "/" });
     if (reveal(c.inputs.start) !== false) await created.start();
@@ -110,7 +118,8 @@ export async function deploy(
 ): Promise<Deployed> {
     for (const n of byType(run, "docker:index/network:Network")) {
         const i = reveal(n.inputs);
-        await docker.createNetwork({ Name: i.name, Driver: i.driver, Attachable: i.attachable, Labels: labels(i.labels) });
+        // The provider sends Internal only when true (resource_docker_network_funcs.go v4.5.0 L42-44).
+        await docker.createNetwork({ Name: i.name, Driver: i.driver, Attachable: i.attachable, Internal: i.internal === true, Labels: labels(i.labels) });
     }
     for (const v of byType(run, "docker:index/volume:Volume")) {
         const i = reveal(v.inputs);

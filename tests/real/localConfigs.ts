@@ -22,13 +22,17 @@ export function localLoki(settings: Settings, dataDir: string, httpPort: number,
 /**
  * The stack's own Promtail file with its port, positions path, Loki URL and Docker host moved: the test runs
  * on the host, where the stack's network aliases (loki, socket-proxy) do not resolve.
+ * SWAP, stated: the Docker host is the engine's raw socket here, not the API proxy, so this tier proves the
+ * pipeline stages and labels, never that discovery passes the proxy. That path is proven as deployed, with the
+ * program's own proxy, addresses and client block: `npm run test:deployed` (tests/deployed).
  */
 export function localPromtail(settings: Settings, dataDir: string, httpPort: number, lokiPort: number, dockerHost: string): string {
     const cfg = movePaths(promtailConfig(settings), PROMTAIL_POSITIONS_DIR, dataDir);
     return yaml.dump({
         ...cfg,
         server: { ...cfg.server, http_listen_port: httpPort, http_listen_address: "127.0.0.1" },
-        clients: [{ url: `http://127.0.0.1:${lokiPort}/loki/api/v1/push` }],
+        // Only the URL moves: every other client setting the program renders (batching, retries) is kept.
+        clients: cfg.clients.map((c) => ({ ...c, url: `http://127.0.0.1:${lokiPort}/loki/api/v1/push` })),
         scrape_configs: cfg.scrape_configs.map((s) => ({ ...s, docker_sd_configs: s.docker_sd_configs.map((d) => ({ ...d, host: dockerHost })) })),
     });
 }
