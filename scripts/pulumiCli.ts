@@ -63,11 +63,9 @@ export function describeChanges(summary: Record<string, number>): string {
         .join(", ");
 }
 
-/** The stack's Docker engine, as its stack file sets it (or the default for a stack without one). */
+/** The stack's Docker engine, as its stack file sets it. */
 function stackDockerHost(stack: string): string {
-    const file = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
-    const raw = fs.existsSync(file) ? rawConfig(readStackFile(stack, PROJECT_DIR)) : {};
-    return parseSettings(stack, raw).dockerHost;
+    return parseSettings(stack, rawConfig(readStackFile(stack, PROJECT_DIR))).dockerHost;
 }
 
 export async function main(
@@ -81,6 +79,11 @@ export async function main(
     const [command, stack, ...rest] = argv;
     if (!["preview", "drift", "up"].includes(command) || !stack) {
         err(`usage: npm run ${command ?? "<preview|drift|up>"} -- <stack> (stacks: ${stackNames().join(", ")})`);
+        return EXIT.error;
+    }
+    // A typo (`prd`) would otherwise create and deploy a new stack from defaults, with Falco and ports that clash.
+    if (!stackNames().includes(stack)) {
+        err(`error: there is no Pulumi.${stack}.yaml; the stacks are ${stackNames().join(", ")} (a new environment starts as a copy of one: README, "Adding an environment")`);
         return EXIT.error;
     }
     const e = cliEnv(env);

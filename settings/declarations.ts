@@ -20,7 +20,7 @@ export const DECLARED: Readonly<Record<string, Declaration>> = {
     dockerHost: {
         type: "string",
         default: DEFAULT_DOCKER_HOST,
-        description: "Docker engine the stack runs on: unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port].",
+        description: "Docker engine the stack runs on: unix:///path/to/docker.sock, tcp://host:port, ssh://[user@]host[:port] or npipe:////./pipe/docker_engine (Windows).",
     },
     collector: {
         type: "string",

@@ -120,9 +120,11 @@ function checkDockerHost(key: string, value: string): void {
     const ok =
         /^unix:\/\/\/[^\s]+$/.test(value) ||
         /^tcp:\/\/[a-zA-Z0-9.-]+:\d{1,5}\/?$/.test(value) ||
-        /^ssh:\/\/([a-zA-Z0-9._-]+@)?[a-zA-Z0-9.-]+(:\d{1,5})?\/?$/.test(value);
+        /^ssh:\/\/([a-zA-Z0-9._-]+@)?[a-zA-Z0-9.-]+(:\d{1,5})?\/?$/.test(value) ||
+        // Docker Desktop on Windows; the Docker client the provider uses dials it (docker/go-connections sockets_windows.go).
+        /^npipe:\/\/\/\/\.\/pipe\/[A-Za-z0-9._-]+$/.test(value);
     if (!ok) {
-        throw new SettingsError(key, value, "expected unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host[:port]");
+        throw new SettingsError(key, value, "expected unix:///path/to/docker.sock, tcp://host:port, ssh://[user@]host[:port] or npipe:////./pipe/<name> (Windows)");
     }
 }
 

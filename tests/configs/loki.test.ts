@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -6,7 +5,7 @@ import { lokiConfig, renderLokiConfig } from "../../configs/loki";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { stackConfig, stacks } from "../harness/stackFiles";
-import { lokiBinary } from "../harness/sharedTools";
+import { tool } from "../harness/tools";
 
 // The rendered file as Loki 3.7 itself reads it (`-verify-config`: parse, defaults, validation), in the unit
 // tier so that a mutation run sees it; test:real also starts Loki on it.
@@ -15,7 +14,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loki-verify-"));
 function verify(name: string, text: string): { status: number | null; out: string } {
     const file = path.join(dir, `${name}.yaml`);
     fs.writeFileSync(file, text);
-    const r = spawnSync(lokiBinary(), ["-verify-config", `-config.file=${file}`], { encoding: "utf8" });
+    const r = tool("loki").run(["-verify-config", `-config.file=${file}`]);
     return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 

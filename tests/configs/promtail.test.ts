@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -7,7 +6,7 @@ import { promtailConfig, renderPromtailConfig } from "../../configs/promtail";
 import { parseSettings } from "../../settings/parse";
 import { rawConfig } from "../../settings/load";
 import { selected } from "../harness/selectors";
-import { promtailBinary } from "../harness/sharedTools";
+import { tool } from "../harness/tools";
 import { stackConfig, stacks } from "../harness/stackFiles";
 import { pythonEntries } from "../real/appLogs";
 
@@ -52,7 +51,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promtail-check-"));
 function checkSyntax(name: string, text: string): { status: number | null; out: string } {
     const file = path.join(dir, `${name}.yaml`);
     fs.writeFileSync(file, text);
-    const r = spawnSync(promtailBinary(), ["-check-syntax", `-config.file=${file}`], { encoding: "utf8" });
+    const r = tool("promtail").run(["-check-syntax", `-config.file=${file}`]);
     return { status: r.status, out: `${r.stdout}${r.stderr}`.trim() };
 }
 

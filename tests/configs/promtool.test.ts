@@ -4,14 +4,10 @@ import { renderAll } from "../../configs";
 import { toYaml } from "../../configs/yaml";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
-import { promtool, requirePromtool, writeTree } from "../harness/promtool";
+import { promtool, writeTree } from "../harness/promtool";
 import { stackConfig } from "../harness/stackFiles";
 import { lazy } from "../harness/lazy";
 import { ruleTests } from "./ruleTests";
-
-beforeAll(() => {
-    requirePromtool();
-});
 
 describe.each(["dev", "staging", "prod"])("%s: the real promtool", (stack) => {
     const settings = lazy(() => parseSettings(stack, rawConfig(stackConfig(stack))));

@@ -1,25 +1,16 @@
-import { spawnSync } from "child_process";
+import { tool } from "./tools";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-
-/** Fails loudly (never skips) when promtool is missing: .ci/run installs it from Debian's prometheus package. */
-export function requirePromtool(): string {
-    const found = spawnSync("promtool", ["--version"], { encoding: "utf8" });
-    if (found.error || found.status !== 0) {
-        throw new Error("promtool is not installed: `apt-get install prometheus` (Debian) provides it; .ci/run does this");
-    }
-    return found.stdout.split("\n")[0];
-}
 
 export interface PromtoolResult {
     readonly ok: boolean;
     readonly output: string;
 }
 
+/** The real promtool (tests/harness/tools.ts: PROMTOOL_BIN, PATH, or the pinned Prometheus image), run in `cwd`. */
 export function promtool(args: string[], cwd: string): PromtoolResult {
-    const r = spawnSync("promtool", args, { cwd, encoding: "utf8" });
-    if (r.error) throw r.error;
+    const r = tool("promtool").run(args, cwd);
     return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }
 

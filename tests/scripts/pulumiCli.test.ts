@@ -165,12 +165,13 @@ describe("what main asks the CLI, step by step (a recording stand-in)", () => {
         expect([other.code, other.err, other.calls]).toEqual([EXIT.error, [`usage: npm run destroy -- <stack> (stacks: ${list})`], []]);
     });
 
-    test("up on a stack with no stack file yet: the default engine is checked", async () => {
+    test.each(["up", "preview", "drift"])("%s of a stack with no stack file (a typo) is refused before Pulumi runs, naming the stacks there are", async (command) => {
         const pinged: string[] = [];
+        const errors: string[] = [];
         const r = recorder();
-        const code = await main(["up", "brand-new"], { PULUMI_CONFIG_PASSPHRASE: "p" }, r.run, () => undefined, () => undefined, async (h) => (pinged.push(h), true));
-        expect(code).toBe(EXIT.ok);
-        expect(pinged).toEqual(["unix:///var/run/docker.sock"]);
+        const code = await main([command, "prd"], { PULUMI_CONFIG_PASSPHRASE: "p" }, r.run, () => undefined, (m) => errors.push(m), async (h) => (pinged.push(h), true));
+        expect({ code, calls: r.calls, pinged }).toEqual({ code: EXIT.error, calls: [], pinged: [] });
+        expect(errors).toEqual([`error: there is no Pulumi.prd.yaml; the stacks are ${stacks().join(", ")} (a new environment starts as a copy of one: README, "Adding an environment")`]);
     });
 });
 

@@ -61,6 +61,7 @@ describe("valid values", () => {
         expect(parse({ images: { loki: ref } }).images.loki).toBe(ref);
     });
     test("ssh Docker host", () => expect(parse({ dockerHost: "ssh://deploy@logs.example.com:2222" }).dockerHost).toBe("ssh://deploy@logs.example.com:2222"));
+    test("Docker Desktop's named pipe on Windows", () => expect(parse({ dockerHost: "npipe:////./pipe/docker_engine" }).dockerHost).toBe("npipe:////./pipe/docker_engine"));
     test("applications by name (shorthand) and label", () => {
         const s = parse({ applications: ["web", { name: "api", kind: "python" }], applicationLabel: "logging=on" });
         expect(s.applications.map((a) => a.name)).toEqual(["web", "api"]);
@@ -132,6 +133,7 @@ BAD.push(
     ["tcp host with a path", { dockerHost: "tcp://docker.internal:2375/v1" }, "observability:dockerHost", /tcp:\/\//],
     ["tcp scheme inside another", { dockerHost: "xtcp://docker.internal:2375" }, "observability:dockerHost", /tcp:\/\//],
     ["ssh host with a path", { dockerHost: "ssh://deploy@host:22/path" }, "observability:dockerHost", /ssh:\/\//],
+    ["named pipe outside the local pipe namespace", { dockerHost: "npipe:////server/pipe/docker_engine" }, "observability:dockerHost", /npipe:\/\/\/\/\.\/pipe/],
     ["ssh scheme inside another", { dockerHost: "xssh://host" }, "observability:dockerHost", /ssh:\/\//],
     ["address with a fifth digit group before it", { publish: { address: "1127.0.0.1" } }, "observability:publish.address", /IPv4/],
     ["address with a port", { publish: { address: "127.0.0.1:3000" } }, "observability:publish.address", /IPv4/],
