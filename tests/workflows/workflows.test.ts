@@ -43,7 +43,10 @@ describe("pull request workflow", () => {
     const { doc } = load("pull-request.yml");
     test("runs on pull requests, tests first", () => {
         expect(Object.keys(doc.on)).toEqual(["pull_request"]);
-        expect(doc.jobs.test.steps.map((s: any) => s.run).filter(Boolean)).toContain("npm test");
+        // .ci/run: the README's `npm test` and the engine, real and as-deployed tiers, with nothing from outside the repository.
+        expect(doc.jobs.test.steps.map((s: any) => s.run).filter(Boolean)).toContain("bash .ci/run");
+        const ci = fs.readFileSync(path.join(__dirname, "..", "..", ".ci", "run"), "utf8");
+        for (const tier of ["npm test", "npm run test:engine", "npm run test:real", "npm run test:deployed"]) expect(ci.split("\n")).toContain(tier);
         expect(doc.jobs.preview.needs).toBe("test");
     });
     test("tests on Node 22 and Node 24", () => {
@@ -162,8 +165,18 @@ describe("every workflow", () => {
         for (const job of Object.values<any>(doc.jobs)) {
             for (const step of pulumiSteps(job)) expect(step.with["cloud-url"]).toBe("${{ vars.PULUMI_BACKEND_URL }}");
         }
-        expect(doc.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
-        expect(doc.env.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+        // At the workflow's level, or at the level of each job that runs Pulumi.
+        for (const job of Object.values<any>(doc.jobs).filter((j) => pulumiSteps(j).length > 0 || doc.env)) {
+            const env = { ...(doc.env ?? {}), ...(job.env ?? {}) };
+            expect(env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+            expect(env.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+        }
         expect(text).not.toMatch(/pul-[0-9a-f]{20,}/);
+    });
+
+    test("pull-request.yml: the test job, which runs third-party install scripts, sees no secret", () => {
+        const { doc } = load("pull-request.yml");
+        const text = JSON.stringify({ env: doc.env ?? {}, test: doc.jobs.test });
+        expect(text).not.toMatch(/secrets\./);
     });
 });
