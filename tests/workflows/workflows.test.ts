@@ -57,7 +57,7 @@ describe("pull request workflow", () => {
     test("previews every stack with a diff commented on the PR", () => {
         expect([...doc.jobs.preview.strategy.matrix.stack].sort()).toEqual(STACKS);
         const [step] = pulumiSteps(doc.jobs.preview);
-        expect(step.uses).toBe("pulumi/actions@v7");
+        expect(step.uses).toMatch(/^pulumi\/actions@[0-9a-f]{40}$/);
         expect(step.with).toEqual(expect.objectContaining({ command: "preview", "stack-name": "${{ matrix.stack }}", "comment-on-pr": true, diff: true, policyPacks: "policy" }));
         expect(doc.permissions["pull-requests"]).toBe("write");
     });
@@ -158,6 +158,15 @@ describe("every workflow", () => {
             const version = String(setup.with["node-version"]);
             if (version !== "${{ matrix.node }}") expect(Number(version)).toBeGreaterThanOrEqual(22);
         }
+    });
+
+    test.each(fs.readdirSync(DIR))("%s: every action pinned by commit SHA, its version in a comment; one version per action", (file) => {
+        const uses = [...load(file).text.matchAll(/uses:\s*(\S+)(.*)$/gm)].map((m) => ({ ref: m[1], comment: m[2].trim() }));
+        expect(uses.length).toBeGreaterThan(0);
+        for (const u of uses) expect(u).toEqual({ ref: expect.stringMatching(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/), comment: expect.stringMatching(/^# v\d+\.\d+\.\d+$/) });
+        const all = fs.readdirSync(DIR).flatMap((f) => [...load(f).text.matchAll(/uses:\s*(\S+)@(\S+)/g)].map((m) => `${m[1]}@${m[2]}`));
+        const actions = new Set(all.map((a) => a.split("@")[0]));
+        expect(new Set(all).size).toBe(actions.size);
     });
 
     test.each(fs.readdirSync(DIR).filter((f) => f !== THROWAWAY))("%s: backend and secrets come from repository settings, never the file", (file) => {
