@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { LABELS, containerName, stackLabels } from "../configs/labels";
+import { LABELS, containerName, stableLabels, stackLabels } from "../configs/labels";
 import { CONFIG_DIR } from "../configs/paths";
 import { ConfigFile, ConfigSeed } from "./configSeed";
 import { dockerCpus, dockerSecurityOpts, goDuration } from "../configs/dockerForms";
@@ -160,9 +160,9 @@ export function dataVolume(
         name,
         {
             name: `${containerName(settings.namePrefix, service)}-${suffix}`,
-            labels: [...stackLabels(settings, service), ...(settings.retainVolumes ? [{ label: LABELS.retained, value: "true" }] : [])],
+            labels: stableLabels(settings, service),
         },
-        { parent, retainOnDelete: settings.retainVolumes },
+        { parent, retainOnDelete: settings.retainVolumes, protect: settings.protectVolumes },
     );
 }
 

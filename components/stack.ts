@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { Secrets } from "../settings/load";
 import { Settings } from "../settings/types";
-import { stackLabels } from "../configs/labels";
+import { stableLabels } from "../configs/labels";
 import { DemoWorkload } from "./demo";
 import { Falco } from "./falco";
 import { Grafana } from "./grafana";
@@ -46,7 +46,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
 
         const network = new docker.Network(
             `${name}-network`,
-            { name: `${settings.namePrefix}-net`, driver: "bridge", attachable: false, labels: stackLabels(settings, "network") },
+            { name: `${settings.namePrefix}-net`, driver: "bridge", attachable: false, labels: stableLabels(settings, "network") },
             { parent: this, provider },
         );
 
@@ -54,7 +54,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         // so no application or other service on the stack's network can reach the engine's API.
         const dockerApiNetwork = new docker.Network(
             `${name}-docker-api-network`,
-            { name: `${settings.namePrefix}-docker-api`, driver: "bridge", internal: true, attachable: false, labels: stackLabels(settings, "docker-api-network") },
+            { name: `${settings.namePrefix}-docker-api`, driver: "bridge", internal: true, attachable: false, labels: stableLabels(settings, "docker-api-network") },
             { parent: this, provider },
         );
 

@@ -9,7 +9,6 @@ export const LABELS = {
     /** On containers whose ports may be bound to every interface (settings allow it). */
     allInterfaces: "observability.allow-all-interfaces",
     /** On data volumes kept on `pulumi destroy` (retainOnDelete). */
-    retained: "observability.retained",
     /** On containers that read uploaded configuration: a hash of it, so a change replaces the container. */
     configHash: "observability.config-hash",
     /** On the never-started containers that only carry configuration into a volume. */
@@ -36,7 +35,22 @@ export function escapeRegex(literal: string): string {
     return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Labels on every container and volume: who manages it, which component, environment and stack. */
+/**
+ * Labels of a volume or network: only what cannot change on a live stack. The Docker provider replaces a volume or
+ * network on any label change (ForceNew: kreuzwerker v4.5.0 resource_docker_volume.go, resource_docker_network.go);
+ * the engine then hands back the same in-use volume under the new resource and refuses to delete the old one
+ * ("volume is in use"), so `up` never converges, or, with the container stopped, deletes live data.
+ */
+export function stableLabels(settings: Settings, service: string): Array<{ label: string; value: string }> {
+    return [
+        { label: LABELS.managedBy, value: "pulumi" },
+        { label: LABELS.component, value: service },
+        // The prefix is in the resource's name too: changing it makes a new volume or network in any case.
+        { label: LABELS.stack, value: settings.namePrefix },
+    ];
+}
+
+/** Labels on every container: who manages it, which component, environment and stack. */
 export function stackLabels(settings: Settings, service: string): Array<{ label: string; value: string }> {
     return [
         { label: LABELS.managedBy, value: "pulumi" },

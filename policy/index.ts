@@ -7,7 +7,7 @@ const policies: ResourceValidationPolicy[] = RULES.map((rule) => ({
     description: rule.description,
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        for (const message of rule.check({ type: args.type, urn: args.urn, props: args.props })) reportViolation(message);
+        for (const message of rule.check({ type: args.type, urn: args.urn, props: args.props, protect: args.opts?.protect })) reportViolation(message);
     },
 }));
 

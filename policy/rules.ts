@@ -10,6 +10,8 @@ export interface PolicyResource {
     readonly type: string;
     readonly urn: string;
     readonly props: Record<string, any>;
+    /** The resource's `protect` option (the policy SDK passes it; retainOnDelete it does not). */
+    readonly protect?: boolean;
 }
 
 export interface Rule {
@@ -159,11 +161,11 @@ export const RULES: Rule[] = [
         }),
     },
     {
-        name: "prod-volumes-retained",
-        description: "In prod, data volumes are kept when the stack is destroyed.",
+        name: "prod-volumes-protected",
+        description: "In prod, no change or destroy may delete a data volume (protect).",
         check: (r) => {
             if (r.type !== VOLUME || stackOf(r.urn) !== "prod" || /-config$/.test(r.props.name ?? "")) return [];
-            return labelOf(r, LABELS.retained) === "true" ? [] : [`volume ${r.props.name} is not retained on delete in prod`];
+            return r.protect === true ? [] : [`volume ${r.props.name} is not protected in prod`];
         },
     },
 ];

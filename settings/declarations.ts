@@ -1,4 +1,4 @@
-import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_RETAIN_VOLUMES } from "./defaults";
+import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_PROTECT_VOLUMES, DEFAULT_RETAIN_VOLUMES } from "./defaults";
 
 /**
  * What Pulumi.yaml's `config:` block declares, generated from here (`npm run declare-config`) and checked
@@ -31,6 +31,11 @@ export const DECLARED: Readonly<Record<string, Declaration>> = {
         type: "boolean",
         default: DEFAULT_RETAIN_VOLUMES,
         description: "Keep the data volumes (Loki, Prometheus, Grafana) when the stack is destroyed.",
+    },
+    protectVolumes: {
+        type: "boolean",
+        default: DEFAULT_PROTECT_VOLUMES,
+        description: "Protect the data volumes: Pulumi refuses to delete or replace them until `pulumi state unprotect`.",
     },
 };
 

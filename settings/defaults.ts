@@ -9,6 +9,9 @@ export const DEFAULT_COLLECTOR = "alloy";
 /** Data volumes are deleted with the stack unless a stack (prod) asks to keep them. */
 export const DEFAULT_RETAIN_VOLUMES = false;
 
+/** Data volumes are not protected unless a stack (prod) asks: `pulumi destroy` then refuses until they are unprotected. */
+export const DEFAULT_PROTECT_VOLUMES = false;
+
 /** Exact image versions; a digest may be appended. Bumped deliberately, never floating. */
 export const DEFAULT_IMAGES: Readonly<Record<Service, string>> = {
     loki: "grafana/loki:3.7.3",

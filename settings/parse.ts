@@ -1,4 +1,4 @@
-import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_IMAGES, DEFAULT_RETAIN_VOLUMES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
+import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_IMAGES, DEFAULT_PROTECT_VOLUMES, DEFAULT_RETAIN_VOLUMES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
 import { SettingsError } from "./errors";
 import { Fields } from "./fields";
 import { isPinnedImage } from "./images";
@@ -102,6 +102,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
     demoFields.rejectUnknown();
 
     const retainVolumes = root.boolean("retainVolumes", DEFAULT_RETAIN_VOLUMES);
+    const protectVolumes = root.boolean("protectVolumes", DEFAULT_PROTECT_VOLUMES);
 
     // Secrets are read by load.ts through Pulumi's secret API; they are known keys here.
     for (const secret of SECRET_KEYS) root.raw(secret);
@@ -109,7 +110,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
 
     return {
         stack, environment, namePrefix, dockerHost, images, resources, publish, logRotation, loki,
-        collector, applications, applicationLabel, prometheus, alerts, falco, grafana, demo, retainVolumes,
+        collector, applications, applicationLabel, prometheus, alerts, falco, grafana, demo, retainVolumes, protectVolumes,
     };
 }
 

@@ -116,4 +116,6 @@ export interface Settings {
     readonly demo: { readonly enabled: boolean };
     /** Keep data volumes when the stack is destroyed (prod). */
     readonly retainVolumes: boolean;
+    /** Pulumi refuses to delete or replace the data volumes (prod): a destroy or a replacing change stops at preview. */
+    readonly protectVolumes: boolean;
 }

@@ -13,6 +13,7 @@ export interface Registered {
 export interface RecordedOptions {
     readonly deleteBeforeReplace?: boolean;
     readonly retainOnDelete?: boolean;
+    readonly protect?: boolean;
     readonly ignoreChanges?: string[];
     /** Logical names of the resources it depends on explicitly. */
     readonly dependsOn: string[];
@@ -41,6 +42,7 @@ function recordOptions(): void {
         recorded.set(`${type}::${name}`, {
             deleteBeforeReplace: opts.deleteBeforeReplace,
             retainOnDelete: opts.retainOnDelete,
+            protect: opts.protect,
             ignoreChanges: opts.ignoreChanges,
             dependsOn: deps.filter((d: any) => d && typeof d === "object" && "__name" in d).map((d: any) => d.__name),
             parent: parent?.__name,

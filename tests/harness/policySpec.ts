@@ -3,7 +3,7 @@ import { ProgramRun, reveal } from "./mocks";
 
 /** The stack's registered resources as the policy engine would see them. */
 export function asPolicyResources(stack: string, run: ProgramRun): PolicyResource[] {
-    return run.resources.map((r) => ({ type: r.type, urn: `urn:pulumi:${stack}::observability::${r.type}::${r.name}`, props: reveal(r.inputs) }));
+    return run.resources.map((r) => ({ type: r.type, urn: `urn:pulumi:${stack}::observability::${r.type}::${r.name}`, props: reveal(r.inputs), protect: r.options?.protect }));
 }
 
 export function policySpec(stack: string, program: { run: () => ProgramRun }): void {

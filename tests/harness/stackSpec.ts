@@ -221,7 +221,20 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
             for (const v of volumes) expect(v.inputs.name).toMatch(new RegExp(`^${settings.namePrefix}-${label(v, "observability.component")}-[a-z]+$`));
             const data = volumes.filter((v) => !v.inputs.name.endsWith("-config"));
             expect(data.length).toBeGreaterThanOrEqual(3);
-            for (const v of data) expect({ volume: v.inputs.name, retained: v.options?.retainOnDelete ?? false }).toEqual({ volume: v.inputs.name, retained: settings.retainVolumes });
+            for (const v of data) {
+                expect({ volume: v.inputs.name, retained: v.options?.retainOnDelete ?? false, protected: v.options?.protect ?? false }).toEqual({
+                    volume: v.inputs.name,
+                    retained: settings.retainVolumes,
+                    protected: settings.protectVolumes,
+                });
+            }
+            // Only labels no setting can change on a live stack (a changed label replaces an in-use volume or network).
+            for (const r of [...volumes, ...byType(program.run(), "docker:index/network:Network")]) {
+                expect({ name: r.inputs.name, labels: r.inputs.labels.map((l: { label: string }) => l.label).sort() }).toEqual({
+                    name: r.inputs.name,
+                    labels: ["observability.component", "observability.managed-by", "observability.stack"],
+                });
+            }
             // Configuration volumes are rebuilt from the program: never kept.
             for (const v of volumes.filter((x) => x.inputs.name.endsWith("-config"))) expect(v.options?.retainOnDelete ?? false).toBe(false);
         });

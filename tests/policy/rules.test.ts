@@ -53,7 +53,9 @@ const BAD: Array<[string, PolicyResource]> = [
     ["restart-policy", good("loki", { restart: "no" })],
     ["log-rotation", good("loki", { logOpts: {} })],
     ["grafana-no-anonymous", good("grafana", { envs: ["GF_AUTH_ANONYMOUS_ENABLED=true"] })],
-    ["prod-volumes-retained", { type: "docker:index/volume:Volume", urn: urn("prod", "v"), props: { name: "obs-prod-loki-data", labels: [] } }],
+    ["prod-volumes-protected", { type: "docker:index/volume:Volume", urn: urn("prod", "v"), props: { name: "obs-prod-loki-data", labels: [] } }],
+    // A label that says so is not the option.
+    ["prod-volumes-protected", { type: "docker:index/volume:Volume", urn: urn("prod", "v"), props: { name: "obs-prod-loki-data", labels: [{ label: "observability.retained", value: "true" }] } }],
 ];
 
 test("the good resources pass every rule", () => {
@@ -132,10 +134,10 @@ test("the edges of each rule", () => {
         ]);
     }
     expect(violations([good("loki", { memory: 0 })])).toEqual(["memory-limit: container loki has no memory limit"]);
-    // In prod: a retained data volume passes; a configuration volume is rebuilt from the program, never retained.
-    const volume = (name: string, labels: unknown[]) => ({ type: "docker:index/volume:Volume", urn: urn("prod", "v"), props: { name, labels } });
-    expect(violations([volume("obs-prod-loki-data", [{ label: "observability.retained", value: "true" }])])).toEqual([]);
-    expect(violations([volume("obs-prod-loki-config", [])])).toEqual([]);
+    // In prod: a protected data volume passes; a configuration volume is rebuilt from the program, never protected.
+    const volume = (name: string, protect?: boolean) => ({ type: "docker:index/volume:Volume", urn: urn("prod", "v"), props: { name, labels: [] }, protect });
+    expect(violations([volume("obs-prod-loki-data", true)])).toEqual([]);
+    expect(violations([volume("obs-prod-loki-config")])).toEqual([]);
     // A pinned reference (not only an image ID) is a pinned container image.
     expect(violations([good("loki", { image: "grafana/loki:3.7.3" })])).toEqual([]);
     // Grafana without any environment is not safe; other services need no Grafana setting.
