@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { LABELS, containerName, stableLabels, stackLabels } from "../configs/labels";
+import { LABELS, STABLE_LABEL_CHANGES, containerName, stableLabels, stackLabels } from "../configs/labels";
 import { CONFIG_DIR } from "../configs/paths";
 import { Settings } from "../settings/types";
 
@@ -51,7 +51,7 @@ export class ConfigSeed extends pulumi.ComponentResource {
         const { settings, service, files } = args;
         const base = `${containerName(settings.namePrefix, service)}-config`;
 
-        const volume = new docker.Volume(name, { name: base, labels: stableLabels(settings, service) }, { parent: this });
+        const volume = new docker.Volume(name, { name: base, labels: stableLabels(settings, service) }, { parent: this, ...STABLE_LABEL_CHANGES });
         new docker.Container(
             `${name}-seed`,
             {

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { LABELS, containerName, stableLabels, stackLabels } from "../configs/labels";
+import { LABELS, STABLE_LABEL_CHANGES, containerName, stableLabels, stackLabels } from "../configs/labels";
 import { CONFIG_DIR } from "../configs/paths";
 import { ConfigFile, ConfigSeed } from "./configSeed";
 import { dockerCpus, dockerSecurityOpts, goDuration } from "../configs/dockerForms";
@@ -162,7 +162,7 @@ export function dataVolume(
             name: `${containerName(settings.namePrefix, service)}-${suffix}`,
             labels: stableLabels(settings, service),
         },
-        { parent, retainOnDelete: settings.retainVolumes, protect: settings.protectVolumes },
+        { parent, retainOnDelete: settings.retainVolumes, protect: settings.protectVolumes, ...STABLE_LABEL_CHANGES },
     );
 }
 

@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { Secrets } from "../settings/load";
 import { Settings } from "../settings/types";
-import { stableLabels } from "../configs/labels";
+import { STABLE_LABEL_CHANGES, stableLabels } from "../configs/labels";
 import { DemoWorkload } from "./demo";
 import { Falco } from "./falco";
 import { Grafana } from "./grafana";
@@ -47,7 +47,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         const network = new docker.Network(
             `${name}-network`,
             { name: `${settings.namePrefix}-net`, driver: "bridge", attachable: false, labels: stableLabels(settings, "network") },
-            { parent: this, provider },
+            { parent: this, provider, ...STABLE_LABEL_CHANGES },
         );
 
         // The Docker API proxy's own network: internal (no route out), and only the proxy and the collector join it,
@@ -55,7 +55,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         const dockerApiNetwork = new docker.Network(
             `${name}-docker-api-network`,
             { name: `${settings.namePrefix}-docker-api`, driver: "bridge", internal: true, attachable: false, labels: stableLabels(settings, "docker-api-network") },
-            { parent: this, provider },
+            { parent: this, provider, ...STABLE_LABEL_CHANGES },
         );
 
         const loki = new Loki(`${name}-loki`, { settings, networkName: network.name }, childOpts);

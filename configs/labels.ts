@@ -41,6 +41,12 @@ export function escapeRegex(literal: string): string {
  * the engine then hands back the same in-use volume under the new resource and refuses to delete the old one
  * ("volume is in use"), so `up` never converges, or, with the container stopped, deletes live data.
  */
+export const STABLE_LABEL_CHANGES = {
+    // Stacks made before the labels were stable carry an environment label (and prod a retained one): dropping it
+    // must not replace an in-use volume or network on the first `up` after the upgrade.
+    ignoreChanges: ["labels"],
+};
+
 export function stableLabels(settings: Settings, service: string): Array<{ label: string; value: string }> {
     return [
         { label: LABELS.managedBy, value: "pulumi" },

@@ -229,10 +229,12 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 });
             }
             // Only labels no setting can change on a live stack (a changed label replaces an in-use volume or network).
+            // Labels an earlier version set (environment, retained) are left in place rather than replacing the resource.
             for (const r of [...volumes, ...byType(program.run(), "docker:index/network:Network")]) {
-                expect({ name: r.inputs.name, labels: r.inputs.labels.map((l: { label: string }) => l.label).sort() }).toEqual({
+                expect({ name: r.inputs.name, labels: r.inputs.labels.map((l: { label: string }) => l.label).sort(), ignored: r.options?.ignoreChanges }).toEqual({
                     name: r.inputs.name,
                     labels: ["observability.component", "observability.managed-by", "observability.stack"],
+                    ignored: ["labels"],
                 });
             }
             // Configuration volumes are rebuilt from the program: never kept.
