@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Secrets } from "../settings/load";
 import { Settings } from "../settings/types";
 import { STABLE_LABEL_CHANGES, stableLabels } from "../configs/labels";
+import { DOCKER_SSH_OPTS } from "../configs/dockerSsh";
 import { DemoWorkload } from "./demo";
 import { Falco } from "./falco";
 import { Grafana } from "./grafana";
@@ -41,7 +42,9 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         super("observability:stack:ObservabilityStack", name, {}, opts);
         const { settings } = args;
 
-        const provider = new docker.Provider(`${name}-docker`, { host: settings.dockerHost }, { parent: this });
+        // Over ssh: the host key must be pinned, no prompt (configs/dockerSsh.ts); the preflight runs the same command.
+        const sshOpts = settings.dockerHost.startsWith("ssh://") ? [...DOCKER_SSH_OPTS] : undefined;
+        const provider = new docker.Provider(`${name}-docker`, { host: settings.dockerHost, ...(sshOpts ? { sshOpts } : {}) }, { parent: this });
         const childOpts: pulumi.ComponentResourceOptions = { parent: this, providers: { docker: provider } };
 
         const network = new docker.Network(

@@ -3,7 +3,9 @@
  * instead of a stack trace halfway through an update.
  */
 import * as fs from "fs";
+import { SpawnOptions, spawn } from "child_process";
 import * as http from "http";
+import { dockerSshCommand } from "../configs/dockerSsh";
 import * as path from "path";
 import * as yaml from "js-yaml";
 
@@ -55,4 +57,41 @@ export function engineProblem(stack: string, dockerHost: string, reachable: bool
         `error: no Docker engine answers at ${dockerHost} (stack ${stack}'s dockerHost): start Docker there, ` +
         `or set the engine with \`pulumi config set dockerHost <unix://…|tcp://…|ssh://…> --stack ${stack}\``
     );
+}
+
+/**
+ * An `ssh://` engine, reached with exactly the command the Docker provider runs (configs/dockerSsh.ts): undefined
+ * when its `/_ping` answers, else one line saying what is wrong (host key not pinned or changed, key refused, no
+ * docker CLI there, unreachable). `spawnOptions` lets a test run it as another local user.
+ */
+export function sshProblem(stack: string, dockerHost: string, timeoutMs = 40_000, spawnOptions: SpawnOptions = {}): Promise<string | undefined> {
+    const url = new URL(dockerHost);
+    const where = `${url.hostname}${url.port ? `:${url.port}` : ""}`;
+    return new Promise((resolve) => {
+        const child = spawn("ssh", dockerSshCommand(dockerHost), { ...spawnOptions, stdio: ["pipe", "pipe", "pipe"] });
+        let out = "";
+        let err = "";
+        child.stdout?.on("data", (b: Buffer) => (out += b.toString()));
+        child.stderr?.on("data", (b: Buffer) => (err += b.toString()));
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        child.on("error", (e) => {
+            clearTimeout(timer);
+            resolve(`error: cannot run ssh for stack ${stack}'s dockerHost ${dockerHost}: ${e.message} (install an OpenSSH client)`);
+        });
+        child.on("close", () => {
+            clearTimeout(timer);
+            if (/^HTTP\/1\.[01] 200/.test(out)) return resolve(undefined);
+            const say = (what: string) => resolve(`error: stack ${stack}'s dockerHost ${dockerHost}: ${what}`);
+            if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|host key .* not known|No .*host key is known/i.test(err)) {
+                return say(
+                    `the host key of ${where} is not the one pinned in ~/.ssh/known_hosts (or none is pinned): check its fingerprint ` +
+                        `with the host's owner, then pin it (\`ssh-keyscan${url.port ? ` -p ${url.port}` : ""} ${url.hostname} >> ~/.ssh/known_hosts\`; in GitHub, the repository's known_hosts file)`,
+                );
+            }
+            if (/Permission denied/i.test(err)) return say(`${url.username || "the user"}@${where} refused the ssh key (load it with ssh-add; in GitHub, the environment's DOCKER_SSH_KEY secret)`);
+            if (/docker: (command )?not found|command not found/i.test(err)) return say(`${where} has no docker CLI on the login user's PATH (the provider runs \`docker system dial-stdio\` there)`);
+            say(`no Docker engine answers through ssh: ${err.trim().split("\n").pop() || "no answer"}`);
+        });
+        child.stdin?.end("GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n");
+    });
 }

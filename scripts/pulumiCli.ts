@@ -11,7 +11,7 @@ import * as path from "path";
 import { rawConfig } from "../settings/load";
 import { parseSettings } from "../settings/parse";
 import { readStackFile } from "../settings/stackFile";
-import { engineProblem, passphraseProblem, pingDocker } from "./preflight";
+import { engineProblem, passphraseProblem, pingDocker, sshProblem } from "./preflight";
 
 export const EXIT = { ok: 0, drift: 1, error: 2 } as const;
 const PROJECT_DIR = path.join(__dirname, "..");
@@ -47,9 +47,16 @@ export const INSTALL_HINT =
     "The Pulumi CLI is not installed (or not on PATH). Install it: https://www.pulumi.com/docs/iac/download-install/ " +
     "(e.g. `curl -fsSL https://get.pulumi.com | sh`), then run this again. Deploying also needs Docker and Node.js 22.";
 
-/** The environment for the CLI: a local file backend unless one is configured. */
+/**
+ * The environment for the CLI: a local file backend unless one is configured. Set but empty (a workflow passing an
+ * empty repository variable) means Pulumi Cloud, the CLI's own default: the variable is removed, not replaced.
+ */
 export function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     if (env.PULUMI_BACKEND_URL) return env;
+    if (env.PULUMI_BACKEND_URL === "") {
+        const { PULUMI_BACKEND_URL: _empty, ...cloud } = env;
+        return cloud;
+    }
     const stateDir = path.join(PROJECT_DIR, ".pulumi-state");
     fs.mkdirSync(stateDir, { recursive: true });
     return { ...env, PULUMI_BACKEND_URL: `file://${stateDir}` };
@@ -61,6 +68,25 @@ export function describeChanges(summary: Record<string, number>): string {
         .filter(([op, n]) => op !== "same" && n > 0)
         .map(([op, n]) => `${n} to ${op}`)
         .join(", ");
+}
+
+/**
+ * In CI, a stack whose engine is the machine's own (unix://, npipe://) would be deployed to, or checked against, the
+ * throwaway runner. Refused before Pulumi runs, unless the job says the runner is the target (e2e.yml's dev stack).
+ */
+export function runnerEngineProblem(stack: string, env: NodeJS.ProcessEnv): string | undefined {
+    if (env.CI !== "true" || env.OBSERVABILITY_RUNNER_ENGINE === "1") return undefined;
+    let dockerHost: string;
+    try {
+        dockerHost = stackDockerHost(stack);
+    } catch {
+        return undefined; // an invalid stack file is reported by the program itself
+    }
+    if (!/^(unix|npipe):/.test(dockerHost)) return undefined;
+    return (
+        `error: stack ${stack}'s dockerHost is ${dockerHost}, the CI machine itself: its containers would vanish with the runner. ` +
+        `Set the stack's dockerHost to its host (ssh://user@host), or set OBSERVABILITY_RUNNER_ENGINE=1 where the runner is the target`
+    );
 }
 
 /** The stack's Docker engine, as its stack file sets it. */
@@ -75,6 +101,7 @@ export async function main(
     log = console.log,
     err = console.error,
     ping: (dockerHost: string) => Promise<boolean | undefined> = pingDocker,
+    ssh: (stack: string, dockerHost: string) => Promise<string | undefined> = sshProblem,
 ): Promise<number> {
     const [command, stack, ...rest] = argv;
     if (!["preview", "drift", "up"].includes(command) || !stack) {
@@ -91,7 +118,7 @@ export async function main(
         err(INSTALL_HINT);
         return EXIT.error;
     }
-    const problems = [passphraseProblem(stack, e, PROJECT_DIR)];
+    const problems = [passphraseProblem(stack, e, PROJECT_DIR), runnerEngineProblem(stack, e)];
     if (command === "up") {
         let dockerHost: string;
         try {
@@ -100,7 +127,8 @@ export async function main(
             err(`error: ${(error as Error).message}`);
             return EXIT.error;
         }
-        problems.push(engineProblem(stack, dockerHost, await ping(dockerHost)));
+        // Over ssh, the provider's own command (host key pinned, no prompt); elsewhere the engine's /_ping.
+        problems.push(dockerHost.startsWith("ssh://") ? await ssh(stack, dockerHost) : engineProblem(stack, dockerHost, await ping(dockerHost)));
     }
     const first = problems.find(Boolean);
     if (first) {

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { CliResult, INSTALL_HINT, describeChanges, main, runPulumi } from "../../scripts/pulumiCli";
+import { CliResult, INSTALL_HINT, cliEnv, describeChanges, main, runPulumi } from "../../scripts/pulumiCli";
 import { stacks } from "../harness/stackFiles";
 
 /** The exit codes the README documents for `npm run drift`: 0 no drift, 1 drift, 2 error. */
@@ -22,7 +22,9 @@ async function cli(argv: string[], scenario: string, extraEnv: Record<string, st
     const env = { PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_PULUMI_SCENARIO: scenario, FAKE_PULUMI_LOG: logFile, PULUMI_CONFIG_PASSPHRASE: "test", ...extraEnv };
     const pinged: string[] = [];
     const ping = async (host: string) => (pinged.push(host), engineAnswers);
-    const code = await main(argv, env, undefined, (m) => out.push(m), (m) => err.push(m), ping);
+    // ssh:// engines: the provider's ssh command (tests/engine/ssh.test.ts runs it for real); here it answers as told.
+    const ssh = async (stack: string, host: string) => (pinged.push(host), engineAnswers === false ? `error: ${stack}: ${host} unreachable` : undefined);
+    const code = await main(argv, env, undefined, (m) => out.push(m), (m) => err.push(m), ping, ssh);
     const calls = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim().split("\n").map((l) => l.split("\t")) : [];
     return { code, out, err, calls, pinged };
 }
@@ -64,11 +66,36 @@ describe("npm run preview / up", () => {
         expect(r.code).toBe(EXIT.ok);
         expect(r.calls.map(([, a]) => a)).toContain("up --stack staging --policy-pack policy --yes");
     });
+    test("up on an ssh:// engine checks it with the provider's ssh command first; a problem there stops before Pulumi", async () => {
+        const ok = await cli(["up", "staging"], "nochange");
+        expect(ok.pinged).toEqual(["ssh://deploy@logs-staging.example.com"]);
+        const down = await cli(["up", "staging"], "nochange", {}, false);
+        expect({ code: down.code, err: down.err, ups: down.calls.filter(([, a]) => a.startsWith("up")) }).toEqual({
+            code: EXIT.error,
+            err: ["error: staging: ssh://deploy@logs-staging.example.com unreachable"],
+            ups: [],
+        });
+    });
+    test("in CI, a stack whose engine is the runner itself is refused before Pulumi, unless the job says the runner is the target", async () => {
+        for (const command of ["up", "preview", "drift"]) {
+            const r = await cli([command, "dev"], "nochange", { CI: "true" });
+            expect({ code: r.code, calls: r.calls.filter(([, a]) => !a.startsWith("version")) }).toEqual({ code: EXIT.error, calls: [] });
+            expect(r.err).toEqual([
+                "error: stack dev's dockerHost is unix:///var/run/docker.sock, the CI machine itself: its containers would vanish with the runner. " +
+                    "Set the stack's dockerHost to its host (ssh://user@host), or set OBSERVABILITY_RUNNER_ENGINE=1 where the runner is the target",
+            ]);
+        }
+        expect((await cli(["up", "dev"], "nochange", { CI: "true", OBSERVABILITY_RUNNER_ENGINE: "1" })).code).toBe(EXIT.ok);
+        expect((await cli(["up", "staging"], "nochange", { CI: "true" })).code).toBe(EXIT.ok);
+        expect((await cli(["up", "dev"], "nochange")).code).toBe(EXIT.ok);
+    });
     test("a local file backend by default, a configured one when set", async () => {
         const local = await cli(["preview", "dev"], "nochange");
         for (const [backend] of local.calls) expect(backend).toBe(`file://${path.join(ROOT, ".pulumi-state")}`);
         const configured = await cli(["preview", "dev"], "nochange", { PULUMI_BACKEND_URL: "s3://bucket/state" });
         for (const [backend] of configured.calls) expect(backend).toBe("s3://bucket/state");
+        // Empty (the workflows pass vars.PULUMI_BACKEND_URL, empty for Pulumi Cloud): the CLI's own default, not a local file.
+        expect(cliEnv({ PULUMI_BACKEND_URL: "", PATH: "/bin" })).toEqual({ PATH: "/bin" });
     });
     test("usage error without a stack", async () => {
         expect((await cli(["drift"], "nochange")).code).toBe(EXIT.error);

