@@ -89,7 +89,7 @@ export class Fields {
         if (v === undefined) return fallback;
         const mb = parseMemoryMb(v);
         if (mb === undefined) {
-            throw new SettingsError(this.key(name), v, "expected a memory size such as 512Mi, 512MB or 1Gi");
+            throw new SettingsError(this.key(name), v, "expected a memory size with its unit, such as 512Mi, 512MB or 1Gi (or the number 512, in MiB)");
         }
         if (mb < minimum) {
             throw new SettingsError(this.key(name), v, `is below the workable minimum of ${minimum}Mi for this service`);

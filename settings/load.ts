@@ -15,11 +15,27 @@ export interface Secrets {
     readonly smtpPassword?: pulumi.Output<string>;
 }
 
+/** Edit distance (Levenshtein) between two short words. */
+function distance(a: string, b: string): number {
+    let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const next = [i];
+        for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        row = next;
+    }
+    return row[b.length];
+}
+
 /** Stack configuration as the engine hands it over: JSON text for structured values. */
 export function rawConfig(all: Record<string, string> = pulumi.runtime.allConfig()): Record<string, unknown> {
     const prefix = `${NAMESPACE}:`;
     const out: Record<string, unknown> = {};
     for (const [key, text] of Object.entries(all)) {
+        const namespace = key.split(":")[0];
+        // `observabilty:retention` would otherwise be ignored silently, and the stack run with the default.
+        if (namespace !== NAMESPACE && distance(namespace, NAMESPACE) <= 2) {
+            throw new SettingsError(key, undefined, `is in namespace ${namespace}, not ${NAMESPACE}: a typo? Every setting of this program is ${NAMESPACE}:<key>`);
+        }
         if (!key.startsWith(prefix)) continue;
         out[key.slice(prefix.length)] = decode(text);
     }

@@ -171,6 +171,15 @@ function parsePublish(f: Fields): Settings["publish"] {
     if (address === "0.0.0.0" && !allowAllInterfaces) {
         throw new SettingsError(f.key("address"), address, "publishes on every interface; set publish.allowAllInterfaces: true to allow it");
     }
+    // Any other address beyond loopback is a network too: Loki and Prometheus answer without authentication there.
+    const allowNetwork = f.boolean("allowNetwork", false);
+    if (address !== "0.0.0.0" && !address.startsWith("127.") && !allowNetwork) {
+        throw new SettingsError(
+            f.key("address"),
+            address,
+            "publishes beyond loopback: everything that reaches this address gets Grafana over plain HTTP, and Prometheus and Loki (when published) without authentication; set publish.allowNetwork: true to allow it",
+        );
+    }
     const ports: Partial<Record<Publishable, number>> = {};
     const seen = new Map<number, string>();
     for (const service of PUBLISHABLE) {
@@ -187,7 +196,7 @@ function parsePublish(f: Fields): Settings["publish"] {
         ports[service] = port;
     }
     f.rejectUnknown();
-    return { address, allowAllInterfaces, ports };
+    return { address, allowAllInterfaces, allowNetwork, ports };
 }
 
 function parseApplications(key: string, value: unknown): Application[] {
@@ -230,8 +239,9 @@ function parseGrafana(f: Fields): Settings["grafana"] {
     const adminUser = f.string("adminUser", "admin", NAME, "expected a user name");
     const cp = f.object("contactPoint");
     const kind = cp.string("kind", "none", /^(email|webhook|slack|none)$/, "expected email, webhook, slack or none");
-    const rawAddresses = cp.raw("addresses") ?? ["alerts@example.com"];
-    if (!Array.isArray(rawAddresses) || rawAddresses.length === 0 || !rawAddresses.every((a) => typeof a === "string" && EMAIL.test(a))) {
+    // No default: an email contact point without addresses would mail nobody who reads it.
+    const rawAddresses = cp.raw("addresses") ?? (kind === "email" ? undefined : []);
+    if (!Array.isArray(rawAddresses) || (kind === "email" && rawAddresses.length === 0) || !rawAddresses.every((a) => typeof a === "string" && EMAIL.test(a))) {
         throw new SettingsError(cp.key("addresses"), rawAddresses, "expected a non-empty list of email addresses");
     }
     cp.rejectUnknown();

@@ -66,6 +66,8 @@ export interface Settings {
         readonly address: string;
         /** Whether binding to 0.0.0.0 was explicitly allowed. */
         readonly allowAllInterfaces: boolean;
+        /** Whether binding to an address beyond loopback (a LAN address) was explicitly allowed. */
+        readonly allowNetwork: boolean;
         /** Host port per published service; absent means not published. */
         readonly ports: Readonly<Partial<Record<Publishable, number>>>;
     };

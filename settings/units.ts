@@ -33,7 +33,8 @@ export function formatHours(seconds: number): string {
 }
 
 const MEMORY_UNITS: Record<string, number> = {
-    "": 1 / (1024 * 1024), b: 1 / (1024 * 1024),
+    // No "": a bare "512" would be 512 bytes to Docker and 512 MiB to a reader (a bare number 512 is MiB).
+    b: 1 / (1024 * 1024),
     k: 1 / 1024, kb: 1 / 1024, ki: 1 / 1024, kib: 1 / 1024,
     m: 1, mb: 1, mi: 1, mib: 1,
     g: 1024, gb: 1024, gi: 1024, gib: 1024,

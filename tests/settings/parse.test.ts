@@ -96,6 +96,9 @@ const BAD: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["invalid bind address", { publish: { address: "localhost:80" } }, "observability:publish.address", /IPv4/],
     ["out-of-range octet", { publish: { address: "127.0.0.256" } }, "observability:publish.address", /IPv4/],
     ["all interfaces not allowed", { publish: { address: "0.0.0.0" } }, "observability:publish.address", /allowAllInterfaces/],
+    ["a LAN address not allowed", { publish: { address: "192.168.1.10" } }, "observability:publish.address", /beyond loopback.*without authentication.*publish\.allowNetwork: true/],
+    ["memory without a unit", { resources: { loki: { memory: "512" } } }, "observability:resources.loki.memory", /with its unit/],
+    ["email contact point without addresses", { grafana: { contactPoint: { kind: "email" }, smtp: { host: "smtp.example.com:25", from: "a@example.com" } } }, "observability:grafana.contactPoint.addresses", /non-empty list/],
     ["port out of range", { publish: { grafana: 70000 } }, "observability:publish.grafana", /1 to 65535/],
     ["port zero", { publish: { prometheus: 0 } }, "observability:publish.prometheus", /1 to 65535/],
     ["port used twice", { publish: { grafana: 9000, prometheus: 9000 } }, "observability:publish.prometheus", /already used by publish.grafana/],
@@ -109,7 +112,7 @@ const BAD: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["unknown application kind", { applications: [{ name: "db", kind: "mysql" }] }, "observability:applications[0].kind", /python, postgres, other/],
     ["own Grafana unpublished", { publish: { grafana: false } }, "observability:publish.grafana", /must be published/],
     ["malformed label", { applicationLabel: "logging" }, "observability:applicationLabel", /key=value/],
-    ["email contact point without SMTP", { grafana: { contactPoint: { kind: "email" } } }, "observability:grafana.smtp", /required for an email contact point.*smtp\.host/],
+    ["email contact point without SMTP", { grafana: { contactPoint: { kind: "email", addresses: ["oncall@example.com"] } } }, "observability:grafana.smtp", /required for an email contact point.*smtp\.host/],
     ["SMTP without a host", { grafana: { smtp: { from: "a@example.com" } } }, "observability:grafana.smtp.host", /is required.*host:port/],
     ["SMTP sender not an address", { grafana: { smtp: { host: "smtp.example.com:25", from: "alerts" } } }, "observability:grafana.smtp.from", /email address/],
     ["external Grafana without Loki's URL", { grafana: { externalUrl: "https://g.example.com", prometheusUrl: "https://p.example.com" } }, "observability:grafana.lokiUrl", /required with grafana\.externalUrl/],
@@ -122,7 +125,7 @@ const BAD: Array<[string, Record<string, unknown>, string, RegExp]> = [
 ];
 
 // Values a regular expression or a bound must refuse: a prefix or suffix around a valid value, one past a bound.
-const email = { contactPoint: { kind: "email" }, smtp: { host: "smtp.example.com:587", from: "alerts@example.com" } };
+const email = { contactPoint: { kind: "email", addresses: ["oncall@example.com"] }, smtp: { host: "smtp.example.com:587", from: "alerts@example.com" } };
 const external = { externalUrl: "https://g.example.com", lokiUrl: "https://l.example.com", prometheusUrl: "https://p.example.com" };
 BAD.push(
     ["environment starting with a dash", { environment: "-dev" }, "observability:environment", /letters, digits/],
@@ -202,7 +205,7 @@ describe.each(BAD)("rejects %s", (_title, raw, key, allowed) => {
 const GOOD: Array<[string, Record<string, unknown>, (s: ReturnType<typeof parse>) => unknown, unknown]> = [
     ["the lowest and highest ports", { publish: { prometheus: 1, grafana: 65535 } }, (s) => s.publish.ports, { prometheus: 1, grafana: 65535 }],
     ...["250.249.199.10", "249.250.10.199", "199.10.250.249", "10.199.249.250"].map(
-        (address) => [`address ${address} (each octet form first and later)`, { publish: { address } }, (s: ReturnType<typeof parse>) => s.publish.address, address] as [string, Record<string, unknown>, (s: ReturnType<typeof parse>) => unknown, unknown],
+        (address) => [`address ${address} (each octet form first and later)`, { publish: { address, allowNetwork: true } }, (s: ReturnType<typeof parse>) => s.publish.address, address] as [string, Record<string, unknown>, (s: ReturnType<typeof parse>) => unknown, unknown],
     ),
     ["memory exactly at a service's minimum", { resources: { loki: { memory: `${MIN_MEMORY_MB.loki}Mi` } } }, (s) => s.resources.loki.memoryMb, MIN_MEMORY_MB.loki],
     ["burst equal to the rate", { loki: { ingestionRateMb: 8, ingestionBurstSizeMb: 8 } }, (s) => s.loki.ingestionBurstSizeMb, 8],
@@ -276,7 +279,7 @@ describe("stack configuration as the engine hands it over", () => {
             "observability:collector": "alloy",
             "observability:retainVolumes": "true",
             "docker:host": "tcp://elsewhere:2375",
-            "observabilityx:collector": "promtail",
+            "otherproject:collector": "promtail",
         });
         expect(raw).toEqual({ loki: { retention: "72h" }, collector: "alloy", retainVolumes: true });
     });
@@ -325,9 +328,9 @@ describe("secrets some settings need", () => {
     });
     test("an SMTP login without its password names the secret key; with it, or without a login, it passes", () => {
         const smtp = { host: "smtp.example.com:587", from: "alerts@example.com" };
-        const withUser = parse({ grafana: { contactPoint: { kind: "email" }, smtp: { ...smtp, user: "alerts" } } });
+        const withUser = parse({ grafana: { contactPoint: { kind: "email", addresses: ["oncall@example.com"] }, smtp: { ...smtp, user: "alerts" } } });
         expect(() => requireSecrets(withUser, {})).toThrow(/observability:smtpPassword.*--secret/);
         expect(() => requireSecrets(withUser, { smtpPassword: {} as any })).not.toThrow();
-        expect(() => requireSecrets(parse({ grafana: { contactPoint: { kind: "email" }, smtp } }), {})).not.toThrow();
+        expect(() => requireSecrets(parse({ grafana: { contactPoint: { kind: "email", addresses: ["oncall@example.com"] }, smtp } }), {})).not.toThrow();
     });
 });

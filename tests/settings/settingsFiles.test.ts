@@ -8,6 +8,7 @@ import * as path from "path";
 import { SettingsError } from "../../settings/errors";
 import { isPinnedImage } from "../../settings/images";
 import { parseSettings } from "../../settings/parse";
+import { rawConfig } from "../../settings/load";
 import { readStackFile } from "../../settings/stackFile";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -70,4 +71,10 @@ test("a stack with no stack file: an error naming the file", () => {
     const file = path.join(ROOT, "Pulumi.no-such-stack.yaml");
     expect(fs.existsSync(file)).toBe(false);
     expect(() => readStackFile("no-such-stack", ROOT)).toThrow(`no stack file ${file}`);
+});
+
+test("a setting in a misspelled namespace is refused, naming the key; other programs' namespaces pass", () => {
+    expect(() => rawConfig({ "observabilty:loki": '{"retention":"720h"}' })).toThrow(/observabilty:loki.*namespace observabilty, not observability: a typo\?/);
+    expect(() => rawConfig({ "obsrevability:collector": "promtail" })).toThrow(/a typo\?/);
+    expect(rawConfig({ "docker:host": "unix:///x", "grafana:url": "http://g", "aws:region": "x", "observability:collector": "promtail" })).toEqual({ collector: "promtail" });
 });
