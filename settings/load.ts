@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE, SECRET_KEYS, parseSettings } from "./parse";
 import { SettingsError } from "./errors";
+import { plainTextSecrets } from "./stackFile";
 import { Settings } from "./types";
 
 /** Values that must never appear in plain text: only ever held as Pulumi secrets. */
@@ -50,8 +51,21 @@ function decode(text: string): unknown {
     }
 }
 
+/** Refuses secrets written in plain text in the stack file (they would be in git), naming the command that fixes it. */
+export function refusePlainTextSecrets(stack: string, projectDir: string): void {
+    const [key] = plainTextSecrets(stack, projectDir, NAMESPACE, SECRET_KEYS);
+    if (key) {
+        throw new SettingsError(
+            `${NAMESPACE}:${key}`,
+            "<not shown>",
+            `is in plain text in Pulumi.${stack}.yaml: remove the line, change the value (it may be in git's history), and set it with \`pulumi config set --secret ${key} <value> --stack ${stack}\``,
+        );
+    }
+}
+
 /** The one place stack configuration is read; throws before any resource exists if it is invalid. */
 export function loadSettings(): { settings: Settings; secrets: Secrets } {
+    refusePlainTextSecrets(pulumi.getStack(), process.cwd());
     const settings = parseSettings(pulumi.getStack(), rawConfig());
     const config = new pulumi.Config(NAMESPACE);
     const secrets: Secrets = Object.fromEntries(SECRET_KEYS.map((key) => [key, config.getSecret(key)]));

@@ -8,7 +8,9 @@ import * as path from "path";
 import { SettingsError } from "../../settings/errors";
 import { isPinnedImage } from "../../settings/images";
 import { parseSettings } from "../../settings/parse";
-import { rawConfig } from "../../settings/load";
+import { rawConfig, refusePlainTextSecrets } from "../../settings/load";
+import * as os from "os";
+import * as yaml from "js-yaml";
 import { readStackFile } from "../../settings/stackFile";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -77,4 +79,26 @@ test("a setting in a misspelled namespace is refused, naming the key; other prog
     expect(() => rawConfig({ "observabilty:loki": '{"retention":"720h"}' })).toThrow(/observabilty:loki.*namespace observabilty, not observability: a typo\?/);
     expect(() => rawConfig({ "obsrevability:collector": "promtail" })).toThrow(/a typo\?/);
     expect(rawConfig({ "docker:host": "unix:///x", "grafana:url": "http://g", "aws:region": "x", "observability:collector": "promtail" })).toEqual({ collector: "promtail" });
+});
+
+describe("a secret written in plain text in a stack file", () => {
+    const project = (config: Record<string, unknown>) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "obs-plain-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), yaml.dump({ config }));
+        return dir;
+    };
+    test("is refused, naming the key and the command that fixes it", () => {
+        const dir = project({ "observability:namePrefix": "obs-dev", "observability:grafanaAdminPassword": "hunter2" });
+        expect(() => refusePlainTextSecrets("dev", dir)).toThrow(
+            "Invalid stack configuration observability:grafanaAdminPassword = \"<not shown>\": is in plain text in Pulumi.dev.yaml: remove the line, change the value (it may be in git's history), and set it with `pulumi config set --secret grafanaAdminPassword <value> --stack dev`",
+        );
+        expect(() => refusePlainTextSecrets("dev", project({ "observability:smtpPassword": "" }))).toThrow(/observability:smtpPassword = "<not shown>": is in plain text/);
+    });
+    test("passes as `secure:`, or when absent; other keys are not secrets", () => {
+        expect(() => refusePlainTextSecrets("dev", project({ "observability:contactPointUrl": { secure: "v1:abc" }, "observability:namePrefix": "x" }))).not.toThrow();
+        expect(() => refusePlainTextSecrets("nostack", project({}))).not.toThrow();
+    });
+    test("the project's own stack files hold no plain-text secret", () => {
+        for (const stack of ["dev", "staging", "prod"]) expect(() => refusePlainTextSecrets(stack, path.join(__dirname, "..", ".."))).not.toThrow();
+    });
 });
