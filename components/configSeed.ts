@@ -1,6 +1,7 @@
 import * as crypto from "crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { LABELS, STABLE_LABEL_CHANGES, containerName, stableLabels, stackLabels } from "../configs/labels";
 import { CONFIG_DIR } from "../configs/paths";
 import { Settings } from "../settings/types";
@@ -13,7 +14,7 @@ export interface ConfigFile {
     /** Owner uid and mode; by default root-owned and world-readable (configuration is not secret). */
     readonly owner?: string;
     readonly permissions?: string;
-    /** The content is a secret: it enters the label hash only through scrypt, and the label stays readable. */
+    /** The content is a secret: it enters the label hash only through an HMAC keyed by a secret kept in state. */
     readonly secret?: boolean;
 }
 
@@ -43,7 +44,7 @@ export const CONFIG_SEED_ROLE = "config-seed";
  */
 export class ConfigSeed extends pulumi.ComponentResource {
     readonly volumeName: pulumi.Output<string>;
-    /** sha256 over every file's name, owner, mode and content (a secret's content through scrypt). */
+    /** sha256 over every file's name, owner, mode and content (a secret's content through an HMAC keyed by a secret in state). */
     readonly contentHash: pulumi.Output<string>;
 
     constructor(name: string, args: ConfigSeedArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -79,11 +80,17 @@ export class ConfigSeed extends pulumi.ComponentResource {
         );
 
         this.volumeName = volume.name;
-        // Not secret, so the label and the preview stay readable: a secret enters only as a slow, salted digest.
+        // Not secret, so the label and the preview stay readable. A secret enters only as an HMAC keyed by a random
+        // key that lives in the state as a secret: the label, `docker inspect` and preview comments reveal nothing
+        // a password guess could be checked against (a salted digest with a public salt could be brute-forced offline).
+        // The key stays the same across `up`s, so an unchanged secret keeps the same hash.
+        const key = files.some((f) => f.secret)
+            ? new random.RandomPassword(`${name}-hash-key`, { length: 64, special: false }, { parent: this }).result
+            : pulumi.output("");
         this.contentHash = pulumi.unsecret(
             pulumi
-                .all(files.map((f) => pulumi.output(f.content)))
-                .apply((contents) => configHash(files.map((f, i) => ({ ...f, content: f.secret ? secretDigest(contents[i], base) : contents[i] })))),
+                .all([key, ...files.map((f) => pulumi.output(f.content))])
+                .apply(([k, ...contents]) => configHash(files.map((f, i) => ({ ...f, content: f.secret ? secretDigest(contents[i], k) : contents[i] })))),
         );
         this.registerOutputs({ volumeName: this.volumeName, contentHash: this.contentHash });
     }
@@ -98,7 +105,8 @@ export function configHash(files: ReadonlyArray<{ name: string; content: string;
     return crypto.createHash("sha256").update(JSON.stringify(canonical)).digest("hex").slice(0, 32);
 }
 
-/** A digest of a secret that is costly to brute-force (scrypt), salted per service and stack. */
-export function secretDigest(secret: string, salt: string): string {
-    return crypto.scryptSync(secret, `observability-config-hash:${salt}`, 32).toString("hex");
+/** A digest of a secret that reveals nothing without `key` (HMAC-SHA256), so it cannot be guessed offline. */
+export function secretDigest(secret: string, key: string): string {
+    if (key.length < 32) throw new Error("the config-hash key must be at least 32 characters");
+    return crypto.createHmac("sha256", key).update(secret).digest("hex");
 }

@@ -29,16 +29,20 @@ describe("configHash", () => {
 });
 
 describe("secretDigest", () => {
-    const digest = secretDigest("correct horse battery staple", "obs-dev-grafana-config");
+    const KEY = "k".repeat(64);
+    const digest = secretDigest("correct horse battery staple", KEY);
     test("64 hex digits that do not contain the secret", () => {
         expect(digest).toMatch(/^[0-9a-f]{64}$/);
         expect(digest).not.toContain("correct");
     });
-    test("stable for the same secret and salt (no replacement on every run)", () => {
-        expect(secretDigest("correct horse battery staple", "obs-dev-grafana-config")).toBe(digest);
+    test("stable for the same secret and key (no replacement on every run)", () => {
+        expect(secretDigest("correct horse battery staple", KEY)).toBe(digest);
     });
-    test("another secret, or the same secret in another stack, gives another digest", () => {
-        expect(secretDigest("correct horse battery stapler", "obs-dev-grafana-config")).not.toBe(digest);
-        expect(secretDigest("correct horse battery staple", "obs-prod-grafana-config")).not.toBe(digest);
+    test("another secret, or the same secret under another stack's key, gives another digest", () => {
+        expect(secretDigest("correct horse battery stapler", KEY)).not.toBe(digest);
+        expect(secretDigest("correct horse battery staple", "j".repeat(64))).not.toBe(digest);
+    });
+    test("a key too short to keep guesses out is refused", () => {
+        expect(() => secretDigest("x", "short")).toThrow(/at least 32/);
     });
 });

@@ -91,7 +91,7 @@ export function reveal(value: any): any {
 export { stackConfig } from "./stackFiles";
 
 /** What the mocked random provider "generates"; tests look for it in plain text. */
-export const GENERATED_PASSWORD = "generated-password-for-tests";
+export const GENERATED_PASSWORD = "generated-password-for-tests-of-the-stack";
 
 /** Outputs the mock provider reports back, so the program sees realistic state. */
 function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {

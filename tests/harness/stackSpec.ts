@@ -6,7 +6,7 @@ import { configHash, secretDigest } from "../../components/configSeed";
 import { Service, Settings } from "../../settings/types";
 import { collectorView, discovered, relabel } from "./collector";
 import { matches, selectors } from "./selectors";
-import { ProgramRun, Registered, byType, container, isSeed, reveal, runProgram, seed, stackConfig, uploaded } from "./mocks";
+import { GENERATED_PASSWORD, ProgramRun, Registered, byType, container, isSeed, reveal, runProgram, seed, stackConfig, uploaded } from "./mocks";
 
 const CONTAINER = "docker:index/container:Container";
 
@@ -301,7 +301,7 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(uploads.length).toBeGreaterThan(0);
                 for (const u of uploads) expect(u.file).toMatch(/^\/config\/[^/]+$/);
                 expect(label(c, "observability.config-hash")).toMatch(/^[0-9a-f]{32}$/);
-                expect(label(c, "observability.config-hash")).toBe(expectedConfigHash(s, volume));
+                expect(label(c, "observability.config-hash")).toBe(expectedConfigHash(s));
                 // Never started, so nothing runs in it: no network, no capabilities, no restart, a tiny memory cap.
                 expect([s.inputs.restart, s.inputs.networkMode, s.inputs.capabilities, s.inputs.securityOpts]).toEqual(["no", "none", { drops: ["ALL"] }, ["no-new-privileges:true"]]);
                 expect(s.inputs.memory).toBeLessThanOrEqual(64);
@@ -473,13 +473,14 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
  * The label a service's seed should give it: the hash covers exactly the seed's uploads, a secret one (mode 0400,
  * readable by its owner only) through its salted digest only.
  */
-export function expectedConfigHash(seedContainer: Registered, volume: string): string {
+export function expectedConfigHash(seedContainer: Registered): string {
     const files = reveal(seedContainer.inputs.uploads).map((u: any) => {
         const name = u.file.slice("/config/".length);
         const secret = u.permissions === "0400";
         // Files given no mode are uploaded with the default (0444) and hashed without one.
         const permissions = u.permissions === "0444" ? undefined : u.permissions;
-        return { name, owner: u.owner, permissions, content: secret ? secretDigest(u.content, volume) : u.content };
+        // Keyed by the seed's random key (the mocked random provider's value), not by anything public.
+        return { name, owner: u.owner, permissions, content: secret ? secretDigest(u.content, GENERATED_PASSWORD) : u.content };
     });
     return configHash(files);
 }

@@ -27,7 +27,7 @@ test("the SMTP login reaches Grafana as a file only its user reads; the password
     expect(file).toEqual(expect.objectContaining({ content: SMTP_PASSWORD, permissions: "0400", owner: "472" }));
     for (const r of program.run().resources) for (const s of plainStrings(r)) expect(s).not.toContain(SMTP_PASSWORD);
     // It changes Grafana's config-hash label only through its salted digest.
-    expect(label(grafana(), "observability.config-hash")).toBe(expectedConfigHash(seed(program.run(), "grafana"), `${program.settings.namePrefix}-grafana-config`));
+    expect(label(grafana(), "observability.config-hash")).toBe(expectedConfigHash(seed(program.run(), "grafana")));
 });
 
 test("a Slack contact point ignores only its `slacks` field (pulumiverse/pulumi-grafana#379); volumes and networks only their labels; nothing else ignores a change", () => {
