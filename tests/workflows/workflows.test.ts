@@ -200,6 +200,13 @@ describe("every workflow", () => {
         expect(text).not.toMatch(/pul-[0-9a-f]{20,}/);
     });
 
+    test("pull-request.yml: each preview runs in its stack's environment and reaches an ssh:// host the way the deploy does", () => {
+        const preview = load("pull-request.yml").doc.jobs.preview;
+        expect(preview.environment).toBe("${{ matrix.stack }}");
+        const setup = preview.steps.find((st: any) => st.run === "bash scripts/ci/sshSetup.sh ${{ matrix.stack }}");
+        expect(setup).toEqual(expect.objectContaining({ if: "matrix.stack != 'dev'", env: { DOCKER_SSH_KEY: "${{ secrets.DOCKER_SSH_KEY }}" } }));
+    });
+
     test("pull-request.yml: the test job, which runs third-party install scripts, sees no secret", () => {
         const { doc } = load("pull-request.yml");
         const text = JSON.stringify({ env: doc.env ?? {}, test: doc.jobs.test });
