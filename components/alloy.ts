@@ -5,12 +5,12 @@ import { COLLECTOR_READY_PATH } from "../configs/collection";
 import { CONFIG_DIR } from "../configs/paths";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { IMAGE_FACTS } from "../settings/imageFacts";
-import { CollectorArgs, HardenedContainer, bashHttpCheck, dataVolume } from "./hardenedContainer";
+import { HardenedContainer, ServiceArgs, bashHttpCheck, dataVolume } from "./hardenedContainer";
 
 /** The `alloy` user and group the image creates (uid 473): the owner of its storage directory. */
 const ALLOY_USER = IMAGE_FACTS.alloy.ownedDirs[0].owner;
 
-export interface AlloyArgs extends CollectorArgs {
+export interface AlloyArgs extends ServiceArgs {
     /** Data volumes whose disk the host exporter reports (Loki's and Prometheus's), by service name. */
     readonly dataVolumes: Readonly<Record<string, docker.Volume>>;
 }
@@ -37,7 +37,7 @@ export class Alloy extends pulumi.ComponentResource {
                 image: settings.images.alloy,
                 limits: settings.resources.alloy,
                 networkName: args.networkName,
-                extraNetworks: [args.dockerApiNetworkName],
+                extraNetworks: args.extraNetworks,
                 // The image's CMD with our file; listening on the network (the default is 127.0.0.1) for Prometheus.
                 command: [
                     "run",

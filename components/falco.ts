@@ -28,6 +28,7 @@ export class Falco extends pulumi.ComponentResource {
                 image: settings.images.falco,
                 limits: settings.resources.falco,
                 networkName: args.networkName,
+                extraNetworks: args.extraNetworks,
                 command: ["/usr/bin/falco", "-c", `${CONFIG_DIR}/falco.yaml`],
                 configFiles: [
                     { name: "falco.yaml", content: renderFalcoConfig() },

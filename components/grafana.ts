@@ -43,6 +43,7 @@ export class Grafana extends pulumi.ComponentResource {
                 image: settings.images.grafana,
                 limits: settings.resources.grafana,
                 networkName: args.networkName,
+                extraNetworks: args.extraNetworks,
                 // Files, not environment variables: `docker inspect` shows environment variables in clear.
                 configFiles: [
                     { name: "admin_password", content: password, owner: GRAFANA_UID, permissions: "0400", secret: true },

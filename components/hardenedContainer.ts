@@ -10,13 +10,10 @@ import { ResourceLimits, Settings } from "../settings/types";
 export interface ServiceArgs {
     /** Validated stack settings. */
     readonly settings: Settings;
-    /** Name of the stack's private network. */
+    /** Name of the network the service is on first (the stack's, or its own: Loki, the Docker API proxy). */
     readonly networkName: pulumi.Input<string>;
-}
-
-/** A log collector also joins the internal network where the Docker API proxy is. */
-export interface CollectorArgs extends ServiceArgs {
-    readonly dockerApiNetworkName: pulumi.Input<string>;
+    /** Further networks it joins, under the same alias (the collector: the Docker API's and Loki's). */
+    readonly extraNetworks?: ReadonlyArray<pulumi.Input<string>>;
 }
 
 export interface HardenedContainerArgs {

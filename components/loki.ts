@@ -32,6 +32,7 @@ export class Loki extends pulumi.ComponentResource {
                 image: settings.images.loki,
                 limits: settings.resources.loki,
                 networkName: args.networkName,
+                extraNetworks: args.extraNetworks,
                 command: [`-config.file=${CONFIG_DIR}/loki.yaml`],
                 configFiles: [{ name: "loki.yaml", content: renderLokiConfig(settings) }],
                 volumes: [{ volume: data, path: LOKI_DATA_DIR }],

@@ -31,6 +31,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 image: settings.images.prometheus,
                 limits: settings.resources.prometheus,
                 networkName: args.networkName,
+                extraNetworks: args.extraNetworks,
                 command: prometheusFlags(settings),
                 configFiles: [
                     { name: "prometheus.yml", content: renderPrometheusConfig(settings) },

@@ -4,9 +4,9 @@ import { CONFIG_DIR } from "../configs/paths";
 import { PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "../configs/promtail";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { IMAGE_FACTS } from "../settings/imageFacts";
-import { CollectorArgs, HardenedContainer, bashHttpCheck, dataVolume } from "./hardenedContainer";
+import { HardenedContainer, ServiceArgs, bashHttpCheck, dataVolume } from "./hardenedContainer";
 
-export type PromtailArgs = CollectorArgs;
+export type PromtailArgs = ServiceArgs;
 
 /** Promtail: discovers containers through the Docker socket and pushes their logs to Loki. */
 export class Promtail extends pulumi.ComponentResource {
@@ -30,7 +30,7 @@ export class Promtail extends pulumi.ComponentResource {
                 image: settings.images.promtail,
                 limits: settings.resources.promtail,
                 networkName: args.networkName,
-                extraNetworks: [args.dockerApiNetworkName],
+                extraNetworks: args.extraNetworks,
                 command: [`-config.file=${CONFIG_DIR}/promtail.yaml`],
                 configFiles: [{ name: "promtail.yaml", content: renderPromtailConfig(settings) }],
                 volumes: [{ volume: positions, path: PROMTAIL_POSITIONS_DIR }],

@@ -38,6 +38,7 @@ export class SocketProxy extends pulumi.ComponentResource {
                 image: settings.images.socketProxy,
                 limits: settings.resources.socketProxy,
                 networkName: args.networkName,
+                extraNetworks: args.extraNetworks,
                 // The image's docker-entrypoint.sh turns this into `haproxy -W -db -f ...` (master-worker, foreground).
                 command: ["haproxy", "-f", `${CONFIG_DIR}/${SOCKET_PROXY_CONFIG}`],
                 configFiles: [{ name: SOCKET_PROXY_CONFIG, content: renderSocketProxyConfig(settings) }],

@@ -47,39 +47,41 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         const provider = new docker.Provider(`${name}-docker`, { host: settings.dockerHost, ...(sshOpts ? { sshOpts } : {}) }, { parent: this });
         const childOpts: pulumi.ComponentResourceOptions = { parent: this, providers: { docker: provider } };
 
-        const network = new docker.Network(
-            `${name}-network`,
-            { name: `${settings.namePrefix}-net`, driver: "bridge", attachable: false, labels: stableLabels(settings, "network") },
-            { parent: this, provider, ...STABLE_LABEL_CHANGES },
-        );
-
+        const bridge = (logical: string, suffix: string, internal: boolean) =>
+            new docker.Network(
+                `${name}-${logical}`,
+                { name: `${settings.namePrefix}-${suffix}`, driver: "bridge", ...(internal ? { internal } : {}), attachable: false, labels: stableLabels(settings, logical) },
+                { parent: this, provider, ...STABLE_LABEL_CHANGES },
+            );
+        // The stack's network: every service, and the applications users attach for their metrics to be scraped.
+        const network = bridge("network", "net", false);
         // The Docker API proxy's own network: internal (no route out), and only the proxy and the collector join it,
         // so no application or other service on the stack's network can reach the engine's API.
-        const dockerApiNetwork = new docker.Network(
-            `${name}-docker-api-network`,
-            { name: `${settings.namePrefix}-docker-api`, driver: "bridge", internal: true, attachable: false, labels: stableLabels(settings, "docker-api-network") },
-            { parent: this, provider, ...STABLE_LABEL_CHANGES },
-        );
+        const dockerApiNetwork = bridge("docker-api-network", "docker-api", true);
+        // Loki's own network: only the collector (which pushes), Grafana and Prometheus (which read) join it. Loki has
+        // no authentication, so an application on the stack's network could otherwise push forged lines. Not
+        // internal: dev publishes Loki's port, which an internal network cannot.
+        const lokiNetwork = bridge("loki-network", "loki", false);
 
-        const loki = new Loki(`${name}-loki`, { settings, networkName: network.name }, childOpts);
+        const loki = new Loki(`${name}-loki`, { settings, networkName: lokiNetwork.name }, childOpts);
         const socketProxy = new SocketProxy(`${name}-socket-proxy`, { settings, networkName: dockerApiNetwork.name }, childOpts);
-        const prometheus = new Prometheus(`${name}-prometheus`, { settings, networkName: network.name }, childOpts);
+        const prometheus = new Prometheus(`${name}-prometheus`, { settings, networkName: network.name, extraNetworks: [lokiNetwork.name] }, childOpts);
         const collectorOpts = { ...childOpts, dependsOn: [loki, socketProxy] };
         const collector =
             settings.collector === "alloy"
                 ? new Alloy(
                       `${name}-alloy`,
-                      { settings, networkName: network.name, dockerApiNetworkName: dockerApiNetwork.name, dataVolumes: { loki: loki.dataVolume, prometheus: prometheus.dataVolume } },
+                      { settings, networkName: network.name, extraNetworks: [dockerApiNetwork.name, lokiNetwork.name], dataVolumes: { loki: loki.dataVolume, prometheus: prometheus.dataVolume } },
                       collectorOpts,
                   )
-                : new Promtail(`${name}-promtail`, { settings, networkName: network.name, dockerApiNetworkName: dockerApiNetwork.name }, collectorOpts);
+                : new Promtail(`${name}-promtail`, { settings, networkName: network.name, extraNetworks: [dockerApiNetwork.name, lokiNetwork.name] }, collectorOpts);
         if (settings.falco.enabled) {
             // After the collector, so Falco's first events are shipped.
             new Falco(`${name}-falco`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [collector] });
         }
         const grafana = settings.grafana.externalUrl
             ? this.externalGrafana(name, args)
-            : this.ownGrafana(name, args, network.name, childOpts, loki, prometheus);
+            : this.ownGrafana(name, args, [network.name, lokiNetwork.name], childOpts, loki, prometheus);
         if (settings.demo.enabled) {
             new DemoWorkload(`${name}-demo`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [collector] });
         }
@@ -106,7 +108,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     private ownGrafana(
         name: string,
         args: ObservabilityStackArgs,
-        networkName: pulumi.Output<string>,
+        [networkName, lokiNetworkName]: [pulumi.Output<string>, pulumi.Output<string>],
         childOpts: pulumi.ComponentResourceOptions,
         loki: Loki,
         prometheus: Prometheus,
@@ -114,7 +116,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         const { settings, secrets } = args;
         const own = new Grafana(
             `${name}-grafana`,
-            { settings, networkName, adminPassword: secrets.grafanaAdminPassword, smtpPassword: secrets.smtpPassword },
+            { settings, networkName, extraNetworks: [lokiNetworkName], adminPassword: secrets.grafanaAdminPassword, smtpPassword: secrets.smtpPassword },
             { ...childOpts, dependsOn: [loki, prometheus] },
         );
         new GrafanaContent(

@@ -110,7 +110,7 @@ describe.each(stacks())("%s as deployed", (stack) => {
                 await waitHealthy(docker, ids.get(c.name) as string, reveal(c.inputs.waitTimeout) * 1000);
             }
         }
-        loki = `http://${await networkAddress(docker, idOf("loki"), stackNet)}:${SERVICE_PORTS.loki}`;
+        loki = `http://${await networkAddress(docker, idOf("loki"), `${prefix}-loki`)}:${SERVICE_PORTS.loki}`;
         collectorId = idOf(settings.collector);
         for (const a of [...apps.collected, apps.ignored, ...apps.exporters]) {
             const started = Date.now();
@@ -227,17 +227,27 @@ describe.each(stacks())("%s as deployed", (stack) => {
         expect(containers.map((c: { Names: string[] }) => c.Names[0])).toEqual(expect.arrayContaining([`/${apps.collected[0].name}`, `/${containerName(prefix, "loki")}`]));
     });
 
-    test("from an application's place on the stack's network: no proxy by name or address, no Loki delete API", async () => {
+    test("from an application's place on the stack's network: no proxy and no Loki, by name or address; Loki's readers cannot delete", async () => {
         const proxyAddress = await networkAddress(docker, idOf("socket-proxy"), `${prefix}-docker-api`);
         const byName = await probe(docker, appId, "socket-proxy", SERVICE_PORTS.socketProxy, "GET", "/_ping");
         const byAddress = await probe(docker, appId, proxyAddress, SERVICE_PORTS.socketProxy, "GET", "/_ping");
         expect({ byName: httpStatus(byName), byAddress: httpStatus(byAddress) }).toEqual({ byName: undefined, byAddress: undefined });
         // The collector, on both networks, does reach it at that address: the refusal above is the network's.
         expect(httpStatus(await probe(docker, collectorId, proxyAddress, SERVICE_PORTS.socketProxy, "GET", "/_ping"))).toBe(200);
+        // Loki has no authentication: an application must not push forged lines, nor query what other containers log.
+        const lokiAddress = await networkAddress(docker, idOf("loki"), `${prefix}-loki`);
+        const push = "/loki/api/v1/push";
+        expect({ byName: httpStatus(await probe(docker, appId, "loki", SERVICE_PORTS.loki, "POST", push)), byAddress: httpStatus(await probe(docker, appId, lokiAddress, SERVICE_PORTS.loki, "POST", push)) }).toEqual({
+            byName: undefined,
+            byAddress: undefined,
+        });
+        // Who reads Loki reaches it, and its delete API refuses even them.
+        const readers = settings.grafana.externalUrl ? ["prometheus"] : ["prometheus", "grafana"];
         const falco = encodeURIComponent(`{container="${containerName(prefix, "falco")}"}`);
-        const del = await probe(docker, appId, "loki", SERVICE_PORTS.loki, "POST", `/loki/api/v1/delete?query=${falco}&start=1`);
-        expect({ status: httpStatus(del), body: /deletion is not available/.test(del) }).toEqual({ status: 403, body: true });
-        // Loki itself answers the application (its push API is how applications may ship logs): the 403 is the delete API's.
-        expect(httpStatus(await probe(docker, appId, "loki", SERVICE_PORTS.loki, "GET", "/ready"))).toBe(200);
+        for (const reader of readers) {
+            expect({ reader, ready: httpStatus(await probe(docker, idOf(reader), "loki", SERVICE_PORTS.loki, "GET", "/ready")) }).toEqual({ reader, ready: 200 });
+            const del = await probe(docker, idOf(reader), "loki", SERVICE_PORTS.loki, "POST", `/loki/api/v1/delete?query=${falco}&start=1`);
+            expect({ reader, status: httpStatus(del), body: /deletion is not available/.test(del) }).toEqual({ reader, status: 403, body: true });
+        }
     });
 });

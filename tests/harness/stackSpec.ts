@@ -153,8 +153,8 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
 
     describe(`${stack}: network`, () => {
         const nets = () => byType(program.run(), "docker:index/network:Network");
-        test("two private bridge networks: the stack's, and an internal one for the Docker API", () => {
-            expect(nets().map((n) => n.inputs.name)).toEqual([`${settings.namePrefix}-net`, `${settings.namePrefix}-docker-api`]);
+        test("three private bridge networks: the stack's, an internal one for the Docker API, and Loki's", () => {
+            expect(nets().map((n) => n.inputs.name).sort()).toEqual([`${settings.namePrefix}-docker-api`, `${settings.namePrefix}-loki`, `${settings.namePrefix}-net`]);
             for (const n of nets()) {
                 expect(n.inputs.driver).toBe("bridge");
                 // Only the stack's own containers join them: `docker run --network` cannot attach a stranger.
@@ -163,13 +163,21 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(label(n, "observability.managed-by")).toBe("pulumi");
             }
             // No route out of the Docker API network, and the stack's network keeps its route (Grafana mails, Slack).
-            expect(nets().map((n) => n.inputs.internal ?? false)).toEqual([false, true]);
+            // Loki's is not internal: dev publishes Loki's port, which an internal network cannot.
+            expect(Object.fromEntries(nets().map((n) => [n.inputs.name.slice(settings.namePrefix.length + 1), n.inputs.internal ?? false]))).toEqual({ net: false, "docker-api": true, loki: false });
         });
-        test("every container joins the stack's network under its service alias; only the proxy and the collector the Docker API's", () => {
-            const [stackNet, apiNet] = [`${settings.namePrefix}-net`, `${settings.namePrefix}-docker-api`];
+        test("each container's networks: the proxy only the Docker API's, Loki only its own; the collector both; Grafana and Prometheus Loki's too", () => {
+            const [stackNet, apiNet, lokiNet] = [`${settings.namePrefix}-net`, `${settings.namePrefix}-docker-api`, `${settings.namePrefix}-loki`];
+            const NETWORKS: Record<string, string[]> = {
+                "socket-proxy": [apiNet],
+                loki: [lokiNet],
+                [settings.collector]: [stackNet, apiNet, lokiNet],
+                grafana: [stackNet, lokiNet],
+                prometheus: [stackNet, lokiNet],
+            };
             for (const c of containers()) {
-                const service = label(c, "observability.component");
-                const joins = service === "socket-proxy" ? [apiNet] : service === settings.collector ? [stackNet, apiNet] : [stackNet];
+                const service = label(c, "observability.component") as string;
+                const joins = NETWORKS[service] ?? [stackNet];
                 expect({ service, networks: c.inputs.networksAdvanced }).toEqual({ service, networks: joins.map((name) => ({ name, aliases: [service] })) });
             }
         });
