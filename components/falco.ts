@@ -36,7 +36,12 @@ export class Falco extends pulumi.ComponentResource {
                 ],
                 hostMounts: [
                     { hostPath: "/proc", path: "/host/proc" },
-                    { hostPath: "/etc", path: "/host/etc" },
+                    // Of the host's /etc, Falco 0.44.1 with modern eBPF reads only these, for host user and group names
+                    // (falcosecurity/libs 0.25.4 scap_userlist.c:86-95,184-192 and user.cpp:58-119 via HOST_ROOT). Both or
+                    // neither: with passwd but no group, Falco does not start (scap_userlist.c returns "failed to open").
+                    // A file bind mount keeps the file it found: users added later resolve after Falco's next restart.
+                    { hostPath: "/etc/passwd", path: "/host/etc/passwd" },
+                    { hostPath: "/etc/group", path: "/host/etc/group" },
                     // Read-only, for the container plugin's metadata. Falco is root with SYS_ADMIN already (eBPF), so a
                     // proxy would not lower what it can do; it stays off the private network's proxy on purpose.
                     { hostPath: DOCKER_SOCKET, path: FALCO_DOCKER_SOCKET },

@@ -113,9 +113,10 @@ export function monitoringSpec(stack: string, program: { run: () => ProgramRun; 
                 expect(falco.inputs.capabilities.drops).toEqual(["ALL"]);
                 if (!settings.falco.privileged) expect(falco.inputs.capabilities.adds.sort()).toEqual(["SYS_ADMIN", "SYS_PTRACE", "SYS_RESOURCE"]);
                 const binds = falco.inputs.mounts.filter((m: any) => m.type === "bind");
-                expect(binds.map((m: any) => m.source).sort()).toEqual(["/etc", "/proc", "/sys/kernel/tracing", "/var/run/docker.sock"]);
+                // Of /etc, only the two files Falco reads there (host user and group names): not the host's keys or secrets.
+                expect(binds.map((m: any) => m.source).sort()).toEqual(["/etc/group", "/etc/passwd", "/proc", "/sys/kernel/tracing", "/var/run/docker.sock"]);
                 for (const b of binds) expect(b.readOnly).toBe(true);
-                // Falco's documented layout: the host's /proc, /etc and Docker socket under /host; tracefs where it is.
+                // Falco's documented layout: the host's /proc, /etc files and Docker socket under /host; tracefs where it is.
                 expect(binds.map((m: any) => [m.source, m.target]).sort()).toEqual(
                     binds.map((m: any) => [m.source, m.source.startsWith("/sys/") ? m.source : `/host${m.source}`]).sort(),
                 );
