@@ -26,7 +26,7 @@ export interface HardenedContainerArgs {
     readonly limits: ResourceLimits;
     /** The stack's private network. */
     readonly networkName: pulumi.Input<string>;
-    /** Further networks the service joins, under the same alias (the collector: the Docker API network). */
+    /** Further networks the service joins, under the same alias (the collector: the Docker API's and Loki's). */
     readonly extraNetworks?: ReadonlyArray<pulumi.Input<string>>;
     readonly command?: string[];
     /** Replaces the image's entrypoint (Grafana's start script). */
