@@ -54,6 +54,14 @@ export function proxyConfigProblems(cfg: string): string[] {
     return out;
 }
 const ALL_INTERFACES = ["", "0.0.0.0", "::"];
+/**
+ * The host paths the stack reads, each for one reason: the Docker socket (the API proxy; Falco's container plugin),
+ * the host's processes and its user and group names (Falco), the kernel's tracing (Falco), the cgroup tree
+ * (Alloy's container metrics). Anything else of the host (`/`, `/etc`, `/root`, `/var/lib/docker`) stays out.
+ */
+const HOST_PATHS = [DOCKER_SOCKET, "/proc", "/etc/passwd", "/etc/group", "/sys/kernel/tracing", "/sys/fs/cgroup"];
+/** The only capabilities a container may add back, and only one that watches the host's processes (Falco's eBPF). */
+const WATCHER_CAPABILITIES = ["SYS_ADMIN", "SYS_PTRACE", "SYS_RESOURCE"];
 
 function labelOf(r: PolicyResource, key: string): string | undefined {
     return (r.props.labels ?? []).find((l: { label: string }) => l.label === key)?.value;
@@ -102,6 +110,35 @@ export const RULES: Rule[] = [
             const out: string[] = [];
             if (socket.length > 0 && !SOCKET_READERS.includes(c)) out.push(`container ${c} mounts the Docker socket`);
             if (socket.some((m: any) => m.readOnly !== true)) out.push(`container ${c} mounts the Docker socket read-write`);
+            return out;
+        }),
+    },
+    {
+        name: "host-mounts",
+        description: "Host paths are mounted read-only, and only those the stack reads (the Docker socket, /proc, /etc/passwd and /etc/group, tracing, cgroups).",
+        check: containers((r, c) =>
+            (r.props.mounts ?? [])
+                .filter((m: any) => m.type === "bind")
+                .flatMap((m: any) => [
+                    ...(HOST_PATHS.includes(m.source) ? [] : [`container ${c} mounts the host's ${m.source}`]),
+                    // The socket's own rule (docker-socket) says it for the socket.
+                    ...(m.readOnly === true || m.source === DOCKER_SOCKET ? [] : [`container ${c} mounts the host's ${m.source} writable`]),
+                ]),
+        ),
+    },
+    {
+        name: "capabilities",
+        description: "Every capability is dropped; only a container that watches the host's processes (/proc mounted) adds back SYS_ADMIN, SYS_PTRACE, SYS_RESOURCE.",
+        check: containers((r, c) => {
+            if (r.props.start === false) return [];
+            const caps = r.props.capabilities ?? {};
+            const out = (caps.drops ?? []).includes("ALL") ? [] : [`container ${c} does not drop all capabilities`];
+            const adds: string[] = caps.adds ?? [];
+            const watchesHost = (r.props.mounts ?? []).some((m: any) => m.type === "bind" && m.source === "/proc");
+            for (const cap of adds) {
+                if (!WATCHER_CAPABILITIES.includes(cap)) out.push(`container ${c} adds capability ${cap}`);
+                else if (!watchesHost) out.push(`container ${c} adds ${cap} without watching the host's processes`);
+            }
             return out;
         }),
     },

@@ -24,6 +24,7 @@ function good(component: string, overrides: Record<string, unknown> = {}): Polic
             mounts: [],
             envs: component === "grafana" ? ["GF_AUTH_ANONYMOUS_ENABLED=false"] : [],
             readOnly: true,
+            capabilities: { drops: ["ALL"], adds: [] },
             ...overrides,
         },
     };
@@ -48,6 +49,13 @@ const BAD: Array<[string, PolicyResource]> = [
     ["socket-proxy-read-only", good("socket-proxy", { envs: ["CONTAINERS=1", "POST=0", "EXEC=1"] })],
     ["socket-proxy-read-only", proxySeed((cfg) => cfg.replace("http-request deny deny_status 403", "http-request deny deny_status 403 if FALSE"))],
     ["read-only-root", good("loki", { readOnly: false })],
+    ["host-mounts", good("loki", { mounts: [{ type: "bind", source: "/etc", target: "/host/etc", readOnly: true }] })],
+    ["host-mounts", good("alloy", { mounts: [{ type: "bind", source: "/sys/fs/cgroup", target: "/sys/fs/cgroup", readOnly: false }] })],
+    ["host-mounts", good("x", { mounts: [{ type: "bind", source: "/", target: "/host", readOnly: true }] })],
+    ["capabilities", good("loki", { capabilities: { drops: [], adds: [] } })],
+    ["capabilities", good("falco", { capabilities: { drops: ["ALL"], adds: ["NET_ADMIN"] }, mounts: [{ type: "bind", source: "/proc", target: "/host/proc", readOnly: true }] })],
+    // SYS_ADMIN is what Falco needs; a container that does not watch the host's processes (whatever its label says) may not have it.
+    ["capabilities", good("falco", { capabilities: { drops: ["ALL"], adds: ["SYS_ADMIN"] } })],
     ["no-public-ports", good("grafana", { ports: [{ internal: 3000, external: 3000, ip: "0.0.0.0" }] })],
     ["healthcheck", good("loki", { healthcheck: undefined })],
     ["restart-policy", good("loki", { restart: "no" })],
@@ -73,6 +81,9 @@ test("every rule has a case that makes it fire", () => {
 });
 
 test("what is allowed stays allowed", () => {
+    const proc = { type: "bind", source: "/proc", target: "/host/proc", readOnly: true };
+    expect(violations([good("anything", { capabilities: { drops: ["ALL"], adds: ["SYS_ADMIN", "SYS_PTRACE", "SYS_RESOURCE"] }, mounts: [proc] })])).toEqual([]);
+    expect(violations([good("alloy", { mounts: [{ type: "bind", source: "/sys/fs/cgroup", target: "/sys/fs/cgroup", readOnly: true }] })])).toEqual([]);
     expect(violations([good("falco", { privileged: true, mounts: sock(true) })])).toEqual([]);
     expect(violations([good("socket-proxy", { mounts: sock(true) })])).toEqual([]);
     // A configuration seed is never started: writable root, no healthcheck, no restart, no log options.
