@@ -151,7 +151,22 @@ export async function removeStack(docker: Docker, prefix: string): Promise<void>
     const { Volumes } = await docker.listVolumes({ filters: { label: [`observability.stack=${prefix}`] } });
     await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove()));
     const networks = await docker.listNetworks({ filters: { label: [`observability.stack=${prefix}`] } });
-    await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove()));
+    for (const n of networks) {
+        const network = docker.getNetwork(n.Id);
+        // The engine releases a removed container's endpoints on several networks asynchronously at times ("has active
+        // endpoints"): whatever is still attached is disconnected, and the removal retried briefly.
+        for (let attempt = 0; ; attempt++) {
+            const attached = Object.keys(((await network.inspect()) as { Containers?: Record<string, unknown> }).Containers ?? {});
+            await Promise.all(attached.map((id) => network.disconnect({ Container: id, Force: true }).catch(() => undefined)));
+            try {
+                await network.remove();
+                break;
+            } catch (e) {
+                if (attempt >= 10) throw e;
+                await new Promise((r) => setTimeout(r, 500));
+            }
+        }
+    }
 }
 
 /** Linux capability names by bit number (linux/capability.h). */
