@@ -147,7 +147,9 @@ export async function execAs(docker: Docker, containerId: string, user: string, 
 /** Removes every container, volume and network of a stack prefix (before and after a run). */
 export async function removeStack(docker: Docker, prefix: string): Promise<void> {
     const containers = await docker.listContainers({ all: true, filters: { label: [`observability.stack=${prefix}`] } });
-    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+    // One at a time: removing several containers that share networks concurrently has left Docker 20.10 with a stale
+    // endpoint count ("has active endpoints" on a network with no container, fixed only by a daemon restart).
+    for (const c of containers) await docker.getContainer(c.Id).remove({ force: true });
     const { Volumes } = await docker.listVolumes({ filters: { label: [`observability.stack=${prefix}`] } });
     await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove()));
     const networks = await docker.listNetworks({ filters: { label: [`observability.stack=${prefix}`] } });
