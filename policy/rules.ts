@@ -1,9 +1,11 @@
+import { posix } from "path";
 import { LABELS } from "../configs/labels";
-import { DOCKER_SOCKET, SOCKET_PROXY_SERVICE } from "../configs/collection";
+import { DOCKER_SOCKET } from "../configs/collection";
 import { isPinnedImage } from "../settings/images";
 import { DOCKER_API_ALLOW_LIST } from "../configs/dockerApi";
 import { SOCKET_PROXY_CONFIG } from "../configs/socketProxy";
 import { CONFIG_DIR } from "../configs/paths";
+import { StackView } from "./stackView";
 
 /** A resource as a policy sees it: type token, URN and plain (unwrapped) inputs. */
 export interface PolicyResource {
@@ -12,20 +14,29 @@ export interface PolicyResource {
     readonly props: Record<string, any>;
     /** The resource's `protect` option (the policy SDK passes it; retainOnDelete it does not). */
     readonly protect?: boolean;
+    /** URNs of the resources each input comes from (the engine's property dependencies; stack-wide rules only). */
+    readonly dependencies?: Record<string, string[]>;
 }
 
 export interface Rule {
     readonly name: string;
     readonly description: string;
-    /** Violation messages for one resource; empty when it complies. */
-    readonly check: (r: PolicyResource) => string[];
+    /**
+     * Whether the rule looks beyond the resource (the image it runs, its networks, its seeds): the pack then runs it
+     * on the whole stack, where the engine gives every resource and its property dependencies.
+     */
+    readonly stackWide?: boolean;
+    /** Violation messages for one resource, seen in its stack; empty when it complies. */
+    readonly check: (r: PolicyResource, stack: StackView) => string[];
 }
 
 const CONTAINER = "docker:index/container:Container";
 const IMAGE = "docker:index/remoteImage:RemoteImage";
 const VOLUME = "docker:index/volume:Volume";
-/** Only these may see the Docker socket: the read-only API proxy, and Falco for container metadata. */
-const SOCKET_READERS = [SOCKET_PROXY_SERVICE, "falco"];
+/** The images that may read the Docker socket, by repository: the API proxy, and Falco for container metadata. */
+const PROXY_IMAGE = "haproxy";
+const WATCHER_IMAGE = "falco";
+const ROOT = /^(0|root)(:.*)?$/;
 /** The one rule shape that lets a request through the proxy (configs/socketProxy.ts), and the catch-all refusal. */
 const PROXY_ALLOW = /^http-request set-var\(txn\.allowed\) bool\(true\) if \{ method ([A-Z ]+) \} \{ path -m reg '([^']+)' \}$/;
 const PROXY_DENY = "http-request deny deny_status 403 unless { var(txn.allowed) -m bool }";
@@ -54,12 +65,14 @@ export function proxyConfigProblems(cfg: string): string[] {
     return out;
 }
 const ALL_INTERFACES = ["", "0.0.0.0", "::"];
+/** The engine's socket under both its names (/var/run is a link to /run on current distributions). */
+const SOCKET_PATHS = [DOCKER_SOCKET, "/run/docker.sock"];
 /**
  * The host paths the stack reads, each for one reason: the Docker socket (the API proxy; Falco's container plugin),
  * the host's processes and its user and group names (Falco), the kernel's tracing (Falco), the cgroup tree
  * (Alloy's container metrics). Anything else of the host (`/`, `/etc`, `/root`, `/var/lib/docker`) stays out.
  */
-const HOST_PATHS = [DOCKER_SOCKET, "/proc", "/etc/passwd", "/etc/group", "/sys/kernel/tracing", "/sys/fs/cgroup"];
+const HOST_PATHS = [...SOCKET_PATHS, "/proc", "/etc/passwd", "/etc/group", "/sys/kernel/tracing", "/sys/fs/cgroup"];
 /** The only capabilities a container may add back, and only one that watches the host's processes (Falco's eBPF). */
 const WATCHER_CAPABILITIES = ["SYS_ADMIN", "SYS_PTRACE", "SYS_RESOURCE"];
 
@@ -72,12 +85,34 @@ export function stackOf(urn: string): string {
     return urn.split(":")[2] ?? "";
 }
 
-const containers = (check: (r: PolicyResource, component: string) => string[]) => (r: PolicyResource) =>
-    r.type === CONTAINER ? check(r, labelOf(r, LABELS.component) ?? "?") : [];
+/** How a violation names a container: its name on the engine (the label it declares is not evidence). */
+function nameOf(r: PolicyResource): string {
+    return String(r.props.name ?? r.urn.split("::").pop());
+}
+
+/** Every host path a container mounts, both ways the provider takes one, written the way the engine resolves it. */
+const hostMounts = (r: PolicyResource): Array<{ source: string; readOnly?: boolean }> =>
+    [
+        ...(r.props.mounts ?? []).filter((m: any) => m.type === "bind"),
+        ...(r.props.volumes ?? []).filter((v: any) => v.hostPath).map((v: any) => ({ source: v.hostPath, readOnly: v.readOnly })),
+    ].map((m) => ({ source: posix.normalize(String(m.source)).replace(/(.)\/+$/, "$1"), readOnly: m.readOnly }));
+const readsSocket = (r: PolicyResource) => hostMounts(r).some((m) => SOCKET_PATHS.includes(m.source));
+/** A container that watches the host's processes: the host's /proc is mounted into it. */
+const watchesHost = (r: PolicyResource) => hostMounts(r).some((m) => m.source === "/proc");
+/** Falco: the Falco image, watching the host's processes. */
+const isWatcher = (r: PolicyResource, stack: StackView) => stack.runs(r) === WATCHER_IMAGE && watchesHost(r);
+/** The Docker API proxy: the HAProxy image, on internal networks only (no route out), publishing no port. */
+function isProxy(r: PolicyResource, stack: StackView): boolean {
+    const networks: Array<{ name: string }> = r.props.networksAdvanced ?? [];
+    return stack.runs(r) === PROXY_IMAGE && networks.length > 0 && networks.every((n) => stack.isInternal(n.name)) && (r.props.ports ?? []).length === 0;
+}
+
+const containers = (check: (r: PolicyResource, name: string, stack: StackView) => string[]) => (r: PolicyResource, stack: StackView) =>
+    r.type === CONTAINER ? check(r, nameOf(r), stack) : [];
 
 /** Containers that run: a never-started configuration seed (start: false) has nothing to check or restart. */
-const running = (check: (r: PolicyResource, component: string) => string[]) =>
-    containers((r, c) => (r.props.start === false ? [] : check(r, c)));
+const running = (check: (r: PolicyResource, name: string, stack: StackView) => string[]) =>
+    containers((r, c, stack) => (r.props.start === false ? [] : check(r, c, stack)));
 
 export const RULES: Rule[] = [
     {
@@ -86,7 +121,7 @@ export const RULES: Rule[] = [
         check: (r) => {
             if (r.type === IMAGE) return isPinnedImage(r.props.name ?? "") ? [] : [`image ${r.props.name} is not pinned to an exact version or digest`];
             if (r.type === CONTAINER && !/^sha256:[0-9a-f]{64}$/.test(r.props.image ?? "") && !isPinnedImage(r.props.image ?? "")) {
-                return [`container runs ${r.props.image}, neither an image ID nor a pinned reference`];
+                return [`container ${nameOf(r)} runs ${r.props.image}, neither an image ID nor a pinned reference`];
             }
             return [];
         },
@@ -98,18 +133,20 @@ export const RULES: Rule[] = [
     },
     {
         name: "no-privileged",
-        description: "No privileged container, except Falco when its settings ask for it.",
-        check: containers((r, c) => (r.props.privileged && c !== "falco" ? [`container ${c} is privileged`] : [])),
+        description: "No privileged container, except Falco (its image, watching the host's processes) when its settings ask for it.",
+        stackWide: true,
+        check: containers((r, c, stack) => (r.props.privileged && !isWatcher(r, stack) ? [`container ${c} is privileged`] : [])),
     },
     {
         name: "docker-socket",
-        description: "The Docker socket is mounted read-only, and only into the collector and Falco.",
-        check: containers((r, c) => {
-            const mounts = [...(r.props.mounts ?? []), ...(r.props.volumes ?? []).map((v: any) => ({ source: v.hostPath, readOnly: v.readOnly }))];
-            const socket = mounts.filter((m: any) => m.source === DOCKER_SOCKET);
+        description:
+            "The Docker socket is mounted read-only, and only into the API proxy (the HAProxy image, on internal networks only, no published port) and Falco (its image, watching the host's processes).",
+        stackWide: true,
+        check: containers((r, c, stack) => {
+            const socket = hostMounts(r).filter((m) => SOCKET_PATHS.includes(m.source));
             const out: string[] = [];
-            if (socket.length > 0 && !SOCKET_READERS.includes(c)) out.push(`container ${c} mounts the Docker socket`);
-            if (socket.some((m: any) => m.readOnly !== true)) out.push(`container ${c} mounts the Docker socket read-write`);
+            if (socket.length > 0 && !isProxy(r, stack) && !isWatcher(r, stack)) out.push(`container ${c} (${stack.imageOf(r)}) mounts the Docker socket`);
+            if (socket.some((m) => m.readOnly !== true)) out.push(`container ${c} mounts the Docker socket read-write`);
             return out;
         }),
     },
@@ -117,13 +154,11 @@ export const RULES: Rule[] = [
         name: "host-mounts",
         description: "Host paths are mounted read-only, and only those the stack reads (the Docker socket, /proc, /etc/passwd and /etc/group, tracing, cgroups).",
         check: containers((r, c) =>
-            (r.props.mounts ?? [])
-                .filter((m: any) => m.type === "bind")
-                .flatMap((m: any) => [
-                    ...(HOST_PATHS.includes(m.source) ? [] : [`container ${c} mounts the host's ${m.source}`]),
-                    // The socket's own rule (docker-socket) says it for the socket.
-                    ...(m.readOnly === true || m.source === DOCKER_SOCKET ? [] : [`container ${c} mounts the host's ${m.source} writable`]),
-                ]),
+            hostMounts(r).flatMap((m) => [
+                ...(HOST_PATHS.includes(m.source) ? [] : [`container ${c} mounts the host's ${m.source}`]),
+                // The socket's own rule (docker-socket) says it for the socket.
+                ...(m.readOnly === true || SOCKET_PATHS.includes(m.source) ? [] : [`container ${c} mounts the host's ${m.source} writable`]),
+            ]),
         ),
     },
     {
@@ -134,10 +169,9 @@ export const RULES: Rule[] = [
             const caps = r.props.capabilities ?? {};
             const out = (caps.drops ?? []).includes("ALL") ? [] : [`container ${c} does not drop all capabilities`];
             const adds: string[] = caps.adds ?? [];
-            const watchesHost = (r.props.mounts ?? []).some((m: any) => m.type === "bind" && m.source === "/proc");
             for (const cap of adds) {
                 if (!WATCHER_CAPABILITIES.includes(cap)) out.push(`container ${c} adds capability ${cap}`);
-                else if (!watchesHost) out.push(`container ${c} adds ${cap} without watching the host's processes`);
+                else if (!watchesHost(r)) out.push(`container ${c} adds ${cap} without watching the host's processes`);
             }
             return out;
         }),
@@ -145,13 +179,36 @@ export const RULES: Rule[] = [
     {
         name: "socket-proxy-read-only",
         description:
-            "The Docker API proxy passes only the reviewed requests of the collectors (configs/dockerApi.ts: GET/HEAD, no archive, export, exec, images, volumes...) and refuses the rest.",
-        check: containers((r, c) => {
-            if (c !== SOCKET_PROXY_SERVICE) return [];
-            const cfg = (r.props.uploads ?? []).find((u: { file: string }) => u.file === `${CONFIG_DIR}/${SOCKET_PROXY_CONFIG}`);
-            // The service itself carries no file (its seed does); it must not switch on an image's own rules either.
-            if (!cfg) return (r.props.envs ?? []).length > 0 ? [`the socket proxy container sets environment variables: ${(r.props.envs as string[]).join(" ")}`] : [];
-            return proxyConfigProblems(String(cfg.content));
+            "An HAProxy container that reads the Docker socket runs the file its seed carries, which passes only the reviewed requests of the collectors (configs/dockerApi.ts: GET/HEAD, no archive, export, exec, images, volumes...) and refuses the rest.",
+        stackWide: true,
+        check: running((r, c, stack) => {
+            if (!readsSocket(r) || stack.runs(r) !== PROXY_IMAGE) return [];
+            const file = `${CONFIG_DIR}/${SOCKET_PROXY_CONFIG}`;
+            // Environment variables could switch on an image's own rules; the command must name the seeded file,
+            // or HAProxy reads the image's default file, which the policy cannot see.
+            const envs: string[] = r.props.envs ?? [];
+            const out = envs.length > 0 ? [`the socket proxy ${c} sets environment variables: ${envs.join(" ")}`] : [];
+            const command: string[] = r.props.command ?? [];
+            if (command.indexOf("-f") < 0 || command[command.indexOf("-f") + 1] !== file) out.push(`the socket proxy ${c} does not run ${file}`);
+            const volume = (r.props.mounts ?? []).find((m: any) => m.type === "volume" && m.target === CONFIG_DIR)?.source;
+            const cfg = volume === undefined ? undefined : stack.seededFiles(volume).get(SOCKET_PROXY_CONFIG);
+            if (cfg === undefined) return [...out, `the socket proxy ${c} has no seeded ${file}`];
+            return [...out, ...proxyConfigProblems(cfg).map((p) => `${p} (${c})`)];
+        }),
+    },
+    {
+        name: "container-user",
+        description:
+            "A container runs as root only if it reads a root-owned host path (the Docker socket, the host's /proc), or holds no capability, mounts nothing of the host and publishes no port.",
+        check: running((r, c) => {
+            if (!ROOT.test(String(r.props.user ?? ""))) return [];
+            if (readsSocket(r) || watchesHost(r)) return [];
+            const reasons = [
+                ...((r.props.capabilities?.adds ?? []).length > 0 ? ["adds capabilities"] : []),
+                ...(hostMounts(r).length > 0 ? ["mounts host paths"] : []),
+                ...((r.props.ports ?? []).length > 0 ? ["publishes ports"] : []),
+            ];
+            return reasons.length > 0 ? [`container ${c} runs as root and ${reasons.join(", ")}`] : [];
         }),
     },
     {
@@ -191,10 +248,11 @@ export const RULES: Rule[] = [
     },
     {
         name: "grafana-no-anonymous",
-        description: "Grafana's anonymous access is off.",
-        check: running((r, c) => {
-            if (c !== "grafana") return [];
-            return (r.props.envs ?? []).includes("GF_AUTH_ANONYMOUS_ENABLED=false") ? [] : ["Grafana does not disable anonymous access"];
+        description: "Grafana's anonymous access is off (every container running the Grafana image).",
+        stackWide: true,
+        check: running((r, c, stack) => {
+            if (stack.runs(r) !== "grafana") return [];
+            return (r.props.envs ?? []).includes("GF_AUTH_ANONYMOUS_ENABLED=false") ? [] : [`Grafana ${c} does not disable anonymous access`];
         }),
     },
     {
@@ -209,5 +267,6 @@ export const RULES: Rule[] = [
 
 /** Every violation of every rule for a set of resources, as "rule: message". */
 export function violations(resources: PolicyResource[]): string[] {
-    return resources.flatMap((r) => RULES.flatMap((rule) => rule.check(r).map((m) => `${rule.name}: ${m}`)));
+    const stack = new StackView(resources);
+    return resources.flatMap((r) => RULES.flatMap((rule) => rule.check(r, stack).map((m) => `${rule.name}: ${m}`)));
 }

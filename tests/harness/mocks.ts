@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -6,6 +7,8 @@ export interface Registered {
     readonly type: string;
     readonly name: string;
     readonly inputs: Record<string, any>;
+    /** What the mock engine answered (inputs and computed outputs such as an image's ID). */
+    readonly state?: Record<string, any>;
     /** The resource options the program gave (the mock monitor does not receive them; see recordOptions). */
     readonly options?: RecordedOptions;
 }
@@ -97,7 +100,7 @@ export const GENERATED_PASSWORD = "generated-password-for-tests-of-the-stack";
 function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
     switch (type) {
         case "docker:index/remoteImage:RemoteImage":
-            return { ...inputs, imageId: `sha256:${Buffer.from(name).toString("hex").padEnd(64, "0").slice(0, 64)}`, repoDigest: `${inputs.name}@sha256:test` };
+            return { ...inputs, imageId: `sha256:${createHash("sha256").update(name).digest("hex")}`, repoDigest: `${inputs.name}@sha256:test` };
         case "random:index/randomPassword:RandomPassword":
             return { ...inputs, result: GENERATED_PASSWORD };
         default:
@@ -128,10 +131,11 @@ export async function runProgram(
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                const registered = { type: args.type, name: args.name, inputs: args.inputs, options: recorded.get(`${args.type}::${args.name}`) };
+                const state = mockState(args.type, args.name, args.inputs);
+                const registered = { type: args.type, name: args.name, inputs: args.inputs, state, options: recorded.get(`${args.type}::${args.name}`) };
                 resources.push(registered);
                 onRegister(registered);
-                return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
+                return { id: `${args.name}-id`, state };
             },
             call: (args) => {
                 throw new Error(`unmocked call ${args.token}`);

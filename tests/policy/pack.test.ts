@@ -32,10 +32,10 @@ test("every policy is mandatory and described", () => {
 });
 
 test("validateResource reports each of its rule's violations for the resource it is given", () => {
-    const checked: unknown[] = [];
-    const index = RULES.length - 1;
-    const rule = RULES[index] as { check: (r: unknown) => string[] };
+    const index = RULES.findIndex((r) => !r.stackWide);
+    const rule = RULES[index] as { check: (r: unknown, stack: unknown) => string[] };
     const original = rule.check;
+    const checked: unknown[] = [];
     rule.check = (r) => (checked.push(r), ["first", "second"]);
     try {
         const reported: string[] = [];
@@ -45,4 +45,16 @@ test("validateResource reports each of its rule's violations for the resource it
     } finally {
         rule.check = original;
     }
+});
+
+test("a stack-wide rule sees every resource with its property dependencies, and reports each violation on its resource", () => {
+    const index = RULES.findIndex((r) => r.stackWide);
+    expect(declared[0].args.policies[index].validateResource).toBeUndefined();
+    const image = { type: "docker:index/remoteImage:RemoteImage", urn: "urn:i", props: { name: "grafana/grafana:13.1.2" }, propertyDependencies: {} };
+    const container = { type: "docker:index/container:Container", urn: "urn:c", props: { name: "c", envs: [] }, opts: { protect: false }, propertyDependencies: { image: [image] } };
+    const rule = RULES.find((r) => r.name === "grafana-no-anonymous")!;
+    const reported: Array<[string, string]> = [];
+    declared[0].args.policies[RULES.indexOf(rule)].validateStack({ resources: [image, container] }, (m: string, urn: string) => reported.push([m, urn]));
+    // The container's image is known only through its dependency: the rule saw it.
+    expect(reported).toEqual([["Grafana c does not disable anonymous access", "urn:c"]]);
 });
