@@ -13,6 +13,7 @@ import { Prometheus } from "./prometheus";
 import { Alloy } from "./alloy";
 import { Promtail } from "./promtail";
 import { SocketProxy } from "./socketProxy";
+import { Alertmanager } from "./alertmanager";
 
 export interface ObservabilityStackArgs {
     /** Validated stack settings. */
@@ -65,7 +66,13 @@ export class ObservabilityStack extends pulumi.ComponentResource {
 
         const loki = new Loki(`${name}-loki`, { settings, networkName: lokiNetwork.name }, childOpts);
         const socketProxy = new SocketProxy(`${name}-socket-proxy`, { settings, networkName: dockerApiNetwork.name }, childOpts);
-        const prometheus = new Prometheus(`${name}-prometheus`, { settings, networkName: network.name, extraNetworks: [lokiNetwork.name] }, childOpts);
+        // Before Prometheus, which sends it the alerts from its first evaluation.
+        const alertmanager = new Alertmanager(
+            `${name}-alertmanager`,
+            { settings, networkName: network.name, contactPointUrl: args.secrets.contactPointUrl, smtpPassword: args.secrets.smtpPassword },
+            childOpts,
+        );
+        const prometheus = new Prometheus(`${name}-prometheus`, { settings, networkName: network.name, extraNetworks: [lokiNetwork.name] }, { ...childOpts, dependsOn: [alertmanager] });
         const collectorOpts = { ...childOpts, dependsOn: [loki, socketProxy] };
         const collector =
             settings.collector === "alloy"

@@ -25,6 +25,8 @@ const DOWN_ALERTS: Array<{ job: string; alert: string; what: string }> = [
     { job: "promtail", alert: "CollectorDown", what: "Promtail (log collector)" },
     { job: "grafana", alert: "GrafanaDown", what: "Grafana" },
     { job: "falco", alert: "FalcoDown", what: "Falco (runtime security)" },
+    // Shown in Prometheus and Grafana only: the Alertmanager that would deliver it is the one that is down.
+    { job: "alertmanager", alert: "AlertmanagerDown", what: "Alertmanager (delivers these alerts)" },
 ];
 
 /** The stack's own alerts: only for services this stack actually scrapes. */

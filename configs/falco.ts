@@ -4,6 +4,7 @@ import { containerName } from "./labels";
 import { CONFIG_DIR } from "./paths";
 import { COLLECTOR_READY_PATH, SOCKET_PROXY_SERVICE } from "./collection";
 import { toYaml } from "./yaml";
+import { START_SCRIPT } from "./grafana/server";
 
 /** Where the host's Docker socket is mounted inside the Falco container (Falco's documented layout). */
 export const FALCO_DOCKER_SOCKET = "/host/var/run/docker.sock";
@@ -66,7 +67,7 @@ export function falcoRules(settings: Settings): FalcoItem[] {
     const name = (service: string) => containerName(settings.namePrefix, service);
     // Every long-running container of the stack: the configured collector (not always Promtail), the socket
     // proxy, and Grafana only when the stack runs it.
-    const stackServices = ["loki", settings.collector, SOCKET_PROXY_SERVICE, "prometheus", ...(settings.grafana.externalUrl ? [] : ["grafana"]), "falco"];
+    const stackServices = ["loki", settings.collector, SOCKET_PROXY_SERVICE, "prometheus", "alertmanager", ...(settings.grafana.externalUrl ? [] : ["grafana"]), "falco"];
     return [
         { list: "obs_stack_containers", items: stackServices.map(name) },
         // Only these read the Docker socket by design (the collector reaches it through the proxy).
@@ -74,10 +75,16 @@ export function falcoRules(settings: Settings): FalcoItem[] {
         {
             rule: "Shell in observability stack container",
             desc: "A shell was started inside one of the stack's own containers; none of them runs one in normal operation.",
-            // The collector's healthcheck is the one legitimate shell: bash requesting its readiness endpoint.
+            // Two shells are the stack's own. The collector's healthcheck: bash requesting its readiness endpoint. Grafana's
+            // entrypoint, `/bin/sh /config/start.sh` (components/grafana.ts), as the container's first process: proc.vpid
+            // is the pid in the container's namespace, 1 only for the process the engine started, never for a
+            // `docker exec`; proc.cmdline is proc.name and its arguments (falcosecurity/libs 0.25.4,
+            // userspace/libsinsp/sinsp_filtercheck_thread.cpp). Its `exec /run.sh` is not a shell: the kernel names a
+            // script's process after the script (comm "run.sh"), and run.sh execs `grafana server`.
             condition:
                 "spawned_process and container and container.name in (obs_stack_containers) and proc.name in (shell_binaries)" +
-                ` and not (container.name = ${name(settings.collector)} and proc.cmdline contains "GET ${COLLECTOR_READY_PATH[settings.collector]} ")`,
+                ` and not (container.name = ${name(settings.collector)} and proc.cmdline contains "GET ${COLLECTOR_READY_PATH[settings.collector]} ")` +
+                (settings.grafana.externalUrl ? "" : ` and not (container.name = ${name("grafana")} and proc.vpid = 1 and proc.cmdline = "sh ${START_SCRIPT}")`),
             output: "Shell spawned in stack container (container=%container.name user=%user.name cmdline=%proc.cmdline parent=%proc.pname)",
             priority: "WARNING",
             tags: ["observability_stack", "container", "shell", "mitre_execution"],

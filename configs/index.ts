@@ -1,5 +1,6 @@
 import { Settings } from "../settings/types";
 import { renderAlertRules } from "./alertRules";
+import { ALERTMANAGER_CONFIG, alertmanagerHasSecrets, renderAlertmanagerConfig } from "./alertmanager";
 import { renderAlloyConfig } from "./alloy/config";
 import { renderFalcoConfig, renderFalcoRules } from "./falco";
 import { renderGrafanaStart } from "./grafana/server";
@@ -16,7 +17,8 @@ export function renderAll(settings: Settings): Record<string, string> {
         [`socket-proxy/${SOCKET_PROXY_CONFIG}`]: renderSocketProxyConfig(settings),
         "prometheus/prometheus.yml": renderPrometheusConfig(settings),
         "prometheus/alerts.yml": renderAlertRules(settings),
-        // Secrets (the admin and SMTP passwords) are never rendered.
+        // Secrets (the admin and SMTP passwords, a file that holds a receiver's URL or password) are never rendered.
+        ...(alertmanagerHasSecrets(settings) ? {} : { [`alertmanager/${ALERTMANAGER_CONFIG}`]: renderAlertmanagerConfig(settings, {}) }),
         ...(settings.grafana.externalUrl ? {} : { "grafana/start.sh": renderGrafanaStart() }),
         ...(settings.falco.enabled
             ? { "falco/falco.yaml": renderFalcoConfig(), "falco/stack_rules.yaml": renderFalcoRules(settings) }

@@ -18,6 +18,7 @@ export function scrapeTargets(settings: Settings): ScrapeTarget[] {
     const targets: ScrapeTarget[] = [
         { job: "prometheus", target: `localhost:${SERVICE_PORTS.prometheus}` },
         { job: "loki", target: `loki:${SERVICE_PORTS.loki}` },
+        { job: "alertmanager", target: `alertmanager:${SERVICE_PORTS.alertmanager}` },
         settings.collector === "alloy"
             ? { job: "alloy", target: `alloy:${SERVICE_PORTS.alloy}` }
             : { job: "promtail", target: `promtail:${SERVICE_PORTS.promtail}` },

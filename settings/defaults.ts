@@ -22,6 +22,8 @@ export const DEFAULT_IMAGES: Readonly<Record<Service, string>> = {
     // The Docker API proxy: HAProxy's 3.2 LTS line (supported until 2030), running the program's own allow-list.
     socketProxy: "haproxy:3.2.21-alpine",
     prometheus: "prom/prometheus:v3.14.0",
+    // Delivers Prometheus' alerts (the Grafana log alerts have Grafana's own alerting).
+    alertmanager: "prom/alertmanager:v0.30.1",
     grafana: "grafana/grafana:13.1.2",
     falco: "falcosecurity/falco:0.44.1",
     demoPostgres: "postgres:17.6-alpine",
@@ -35,6 +37,7 @@ export const DEFAULT_RESOURCES: Readonly<Record<Service, ResourceLimits>> = {
     promtail: { memoryMb: 256, cpus: 0.25 },
     socketProxy: { memoryMb: 64, cpus: 0.1 },
     prometheus: { memoryMb: 512, cpus: 0.5 },
+    alertmanager: { memoryMb: 64, cpus: 0.1 },
     grafana: { memoryMb: 512, cpus: 0.5 },
     falco: { memoryMb: 512, cpus: 0.5 },
     demoPostgres: { memoryMb: 256, cpus: 0.5 },
@@ -48,6 +51,7 @@ export const MIN_MEMORY_MB: Readonly<Record<Service, number>> = {
     promtail: 64,
     socketProxy: 32,
     prometheus: 128,
+    alertmanager: 32,
     grafana: 128,
     falco: 128,
     demoPostgres: 64,
@@ -63,6 +67,7 @@ export const SERVICE_PORTS = {
     promtail: 9080,
     socketProxy: 2375,
     prometheus: 9090,
+    alertmanager: 9093,
     grafana: 3000,
     falcoWeb: 8765,
     demoPostgres: 5432,

@@ -60,6 +60,14 @@ export const IMAGE_FACTS: Readonly<Record<Service, ImageFacts>> = {
         healthcheckTool: "wget",
         source: "prometheus/prometheus v3.14.0 Dockerfile",
     },
+    alertmanager: {
+        // quay.io/prometheus/busybox base (wget); `USER nobody`; /alertmanager chowned to nobody, g+w; ENTRYPOINT
+        // /bin/alertmanager, WORKDIR /alertmanager (the data directory, a VOLUME).
+        user: "65534",
+        ownedDirs: [{ path: "/alertmanager", owner: "65534:65534", mode: "775" }],
+        healthcheckTool: "wget",
+        source: "prometheus/alertmanager v0.30.1 Dockerfile",
+    },
     grafana: {
         // alpine base with curl installed explicitly; `USER 472` (GF_UID), group 0; /var/lib/grafana mode 777.
         user: "472:0",

@@ -78,15 +78,27 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
 
     const alertFields = root.object("alerts");
     const alerts = {
-        lokiIngestionBytesPerSecond: alertFields.number("lokiIngestionBytesPerSecond", 10_000_000, 1, 1e12),
+        // Below Loki's own limit, or Loki refuses lines before the alert can fire: by default 80% of it.
+        lokiIngestionBytesPerSecond: alertFields.number("lokiIngestionBytesPerSecond", Math.round(0.8 * lokiLimitBytes(loki.ingestionRateMb)), 1, 1e12),
         lokiErrorRatio: alertFields.number("lokiErrorRatio", 0.05, 0.0001, 1),
         downFor: alertFields.duration("downFor", "2m"),
         logErrorsPerMinute: alertFields.number("logErrorsPerMinute", 10, 1, 1e9),
         logErrorsFor: alertFields.duration("logErrorsFor", "2m"),
         tracebacksPer5m: alertFields.number("tracebacksPer5m", 5, 1, 1e9),
         dataDiskUsedRatio: alertFields.number("dataDiskUsedRatio", 0.85, 0.1, 0.99),
+        // How notifications are batched and repeated, for Grafana's log alerts and Alertmanager's alike.
+        groupWait: alertFields.duration("groupWait", "30s"),
+        groupInterval: alertFields.duration("groupInterval", "5m"),
+        repeatInterval: alertFields.duration("repeatInterval", "4h"),
     };
     alertFields.rejectUnknown();
+    if (alerts.lokiIngestionBytesPerSecond >= lokiLimitBytes(loki.ingestionRateMb)) {
+        throw new SettingsError(
+            alertFields.key("lokiIngestionBytesPerSecond"),
+            alerts.lokiIngestionBytesPerSecond,
+            `must be below Loki's ingestion limit (loki.ingestionRateMb ${loki.ingestionRateMb} = ${lokiLimitBytes(loki.ingestionRateMb)} bytes/s), or Loki refuses lines before the alert fires`,
+        );
+    }
 
     const falcoFields = root.object("falco");
     const falco = { enabled: falcoFields.boolean("enabled", true), privileged: falcoFields.boolean("privileged", false) };
@@ -112,6 +124,11 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
         stack, environment, namePrefix, dockerHost, images, resources, publish, logRotation, loki,
         collector, applications, applicationLabel, prometheus, alerts, falco, grafana, demo, retainVolumes, protectVolumes,
     };
+}
+
+/** Loki's per-tenant ingestion limit in bytes per second: its "MB" are MiB (grafana/loki pkg/validation/limits.go bytesInMB = 1048576). */
+export function lokiLimitBytes(ingestionRateMb: number): number {
+    return Math.round(ingestionRateMb * 1048576);
 }
 
 /** Keys whose values must be Pulumi secrets; read by the loader, never placed in Settings. */
@@ -253,18 +270,20 @@ function parseGrafana(f: Fields): Settings["grafana"] {
         for (const [key, url] of [["lokiUrl", lokiUrl], ["prometheusUrl", prometheusUrl]] as const) {
             if (!url) throw new SettingsError(f.key(key), url, "is required with grafana.externalUrl: the URL at which that Grafana reaches this stack's service (publish it, behind TLS)");
         }
-        if (smtp) throw new SettingsError(f.key("smtp"), smtp, "applies to the stack's own Grafana only; an external Grafana sends mail with its own SMTP settings");
+        if (smtp && kind !== "email") {
+            throw new SettingsError(f.key("smtp"), smtp, "with an external Grafana, serves only the stack's Alertmanager for an email contact point; that Grafana sends mail with its own SMTP settings");
+        }
     } else {
         for (const [key, url] of [["lokiUrl", lokiUrl], ["prometheusUrl", prometheusUrl]] as const) {
             if (url) throw new SettingsError(f.key(key), url, "applies to an external Grafana only (grafana.externalUrl); the stack's own Grafana uses the private network");
         }
-        if (kind === "email" && !smtp) {
-            throw new SettingsError(
-                f.key("smtp"),
-                undefined,
-                "is required for an email contact point: set grafana.smtp.host (host:port) and grafana.smtp.from, or choose contactPoint.kind webhook, slack or none",
-            );
-        }
+    }
+    if (kind === "email" && !smtp) {
+        throw new SettingsError(
+            f.key("smtp"),
+            undefined,
+            "is required for an email contact point (the stack's Alertmanager, and its own Grafana, send mail through it): set grafana.smtp.host (host:port) and grafana.smtp.from, or choose contactPoint.kind webhook, slack or none",
+        );
     }
     const contactPoint: ContactPointSettings = { kind: kind as ContactPointSettings["kind"], addresses: rawAddresses as string[] };
     return { externalUrl, lokiUrl, prometheusUrl, adminUser, contactPoint, smtp };

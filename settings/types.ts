@@ -1,7 +1,7 @@
 import { Duration } from "./units";
 
 /** The stack's services; each has an image and resource limits. */
-export const SERVICES = ["loki", "alloy", "promtail", "socketProxy", "prometheus", "grafana", "falco", "demoPostgres", "demoExporter"] as const;
+export const SERVICES = ["loki", "alloy", "promtail", "socketProxy", "prometheus", "alertmanager", "grafana", "falco", "demoPostgres", "demoExporter"] as const;
 export type Service = (typeof SERVICES)[number];
 
 /** Services whose ports can be published on the host. */
@@ -102,6 +102,10 @@ export interface Settings {
         readonly dataDiskUsedRatio: number;
         /** Grafana alert: Python tracebacks per 5 minutes per container. */
         readonly tracebacksPer5m: number;
+        /** Notification batching: wait before the first, between updates of a group, before repeating an unchanged one. */
+        readonly groupWait: Duration;
+        readonly groupInterval: Duration;
+        readonly repeatInterval: Duration;
     };
     readonly falco: { readonly enabled: boolean; readonly privileged: boolean };
     readonly grafana: {

@@ -267,7 +267,7 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         test("each healthcheck runs the image's own tool against the service's own health endpoint, and fails on an HTTP error", () => {
             // Health endpoints as each upstream documents them; Loki checks itself (`loki -health`), PostgreSQL with pg_isready.
             const ENDPOINT: Record<string, string> = {
-                grafana: "/api/health", prometheus: "/-/healthy", "socket-proxy": "/_ping", falco: "/healthz",
+                grafana: "/api/health", prometheus: "/-/healthy", alertmanager: "/-/healthy", "socket-proxy": "/_ping", falco: "/healthz",
                 alloy: "/-/ready", promtail: "/ready", "demo-exporter": "/metrics",
             };
             for (const c of containers()) {
