@@ -14,7 +14,7 @@ import * as path from "path";
 import { DEFAULT_IMAGES } from "../../settings/defaults";
 import { besideProject } from "./sharedTools";
 
-export type ToolName = "loki" | "promtail" | "promtool" | "alloy";
+export type ToolName = "loki" | "promtail" | "promtool" | "amtool" | "alloy";
 
 export interface ToolResult {
     readonly status: number | null;
@@ -45,6 +45,8 @@ const SPECS: Record<ToolName, Spec> = {
     promtail: { envVar: "PROMTAIL_BIN", local: (dir) => unpacked(dir, "promtail"), image: DEFAULT_IMAGES.promtail, entrypoint: "/usr/bin/promtail" },
     // prometheus/prometheus Dockerfile: COPY promtool /bin/promtool.
     promtool: { envVar: "PROMTOOL_BIN", local: () => onPath("promtool"), image: DEFAULT_IMAGES.prometheus, entrypoint: "/bin/promtool" },
+    // prometheus/alertmanager Dockerfile (v0.30.1): COPY amtool /bin/amtool. Debian: prometheus-alertmanager.
+    amtool: { envVar: "AMTOOL_BIN", local: () => onPath("amtool"), image: DEFAULT_IMAGES.alertmanager, entrypoint: "/bin/amtool" },
     // alloy-check -strict FILE (../shared/tools) or, in grafana/alloy (/bin/alloy), `alloy validate FILE`
     // (internal/alloycli/cmd_validate.go at v1.18.1): exit 0 valid, 1 invalid.
     alloy: {
@@ -111,7 +113,7 @@ export function resolveTool(name: ToolName, how: Resolution = {}): Tool {
     }
     const sharedTools = how.sharedTools ?? besideProject(path.join("shared", "tools"));
     const local = spec.local(sharedTools);
-    if (local) return binaryTool(name === "promtool" ? "PATH" : "../shared/tools", local);
+    if (local) return binaryTool(name === "promtool" || name === "amtool" ? "PATH" : "../shared/tools", local);
     const docker = how.docker ?? "docker";
     const image = how.image ?? spec.image;
     if (dockerHas(docker, image)) {
@@ -129,7 +131,8 @@ export function resolveTool(name: ToolName, how: Resolution = {}): Tool {
     }
     throw new Error(
         `${name} not found: set ${spec.envVar} to the binary, keep ../shared/tools beside the project (${sharedTools})` +
-            `${name === "promtool" ? " or put promtool on PATH (apt-get install prometheus)" : ""}, or run Docker so the tests can run ${image}`,
+            `${name === "promtool" ? " or put promtool on PATH (apt-get install prometheus)" : ""}` +
+            `${name === "amtool" ? " or put amtool on PATH (apt-get install prometheus-alertmanager)" : ""}, or run Docker so the tests can run ${image}`,
     );
 }
 

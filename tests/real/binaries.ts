@@ -5,18 +5,23 @@ import * as os from "os";
 import * as path from "path";
 
 /** A test binary: its environment variable, else PATH. Fails with what to do, never skips. */
-export function binary(name: "loki" | "promtail" | "prometheus"): string {
+export function binary(name: "loki" | "promtail" | "prometheus" | "alertmanager"): string {
     const env = `${name.toUpperCase()}_BIN`;
     const fromEnv = process.env[env];
     if (fromEnv) {
         if (!fs.existsSync(fromEnv)) throw new Error(`${env}=${fromEnv} does not exist`);
         return fromEnv;
     }
+    // Debian installs Alertmanager as prometheus-alertmanager.
+    const names = name === "alertmanager" ? ["alertmanager", "prometheus-alertmanager"] : [name];
     for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-        const candidate = path.join(dir, name);
-        if (fs.existsSync(candidate)) return candidate;
+        for (const n of names) {
+            const candidate = path.join(dir, n);
+            if (dir && fs.existsSync(candidate)) return candidate;
+        }
     }
-    const how = name === "prometheus" ? "apt-get install prometheus" : `../shared/tools/install DIR && export ${env}=DIR/${name}`;
+    const how =
+        name === "prometheus" ? "apt-get install prometheus" : name === "alertmanager" ? "apt-get install prometheus-alertmanager" : `../shared/tools/install DIR && export ${env}=DIR/${name}`;
     throw new Error(`${name} not found: set ${env} or put it on PATH (${how}); .ci/run does this.`);
 }
 
@@ -42,7 +47,11 @@ export class Running {
     private readonly child: ChildProcess;
     private exited = false;
 
-    constructor(readonly name: string, bin: string, args: string[]) {
+    constructor(
+        readonly name: string,
+        private readonly bin: string,
+        private readonly args: string[],
+    ) {
         this.child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
         const keep = (b: Buffer) => {
             this.output.push(b.toString());
@@ -70,6 +79,11 @@ export class Running {
             await sleep(250);
         }
         throw new Error(`${this.name} not ready at ${url} after ${timeoutMs} ms:\n${this.output.join("").slice(-3000)}`);
+    }
+
+    /** The same binary with the same arguments, started again (after stop). */
+    again(): Running {
+        return new Running(this.name, this.bin, this.args);
     }
 
     async stop(): Promise<void> {
