@@ -17,6 +17,13 @@ export interface RuleFile {
     groups: Array<{ name: string; rules: AlertRule[] }>;
 }
 
+/**
+ * Each collector's counter of entries dropped after all retries: Promtail's client metrics (grafana/loki v3.6.15
+ * clients/pkg/promtail/client/metrics.go, namespace promtail) and the same client inside Alloy's loki.write
+ * (alloy v1.18.1 internal/component/common/loki/client/metrics.go, namespace loki_write).
+ */
+const DROPPED_ENTRIES: Record<Settings["collector"], string> = { promtail: "promtail_dropped_entries_total", alloy: "loki_write_dropped_entries_total" };
+
 /** Services with a dedicated down alert; other targets fall under PrometheusTargetMissing. */
 const DOWN_ALERTS: Array<{ job: string; alert: string; what: string }> = [
     { job: "loki", alert: "LokiDown", what: "Loki (log store)" },
@@ -63,6 +70,29 @@ export function alertRules(settings: Settings): RuleFile {
             annotations: {
                 summary: "Loki ingestion rate is high",
                 description: `Loki receives more than ${settings.alerts.lokiIngestionBytesPerSecond} bytes per second; check which container is logging.`,
+            },
+        },
+        {
+            // Lines Loki refused (over the ingestion limit, too old, too long...): loki_discarded_samples_total{reason},
+            // grafana/loki pkg/validation/validate.go.
+            alert: "LokiDiscardingLines",
+            expr: `sum by (reason) (increase(loki_discarded_samples_total{job="loki"}[5m])) > 0`,
+            for: "0m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "Loki refuses log lines",
+                description: "Loki discarded lines in the last 5 minutes (reason {{ $labels.reason }}); they are lost unless the collector retries them.",
+            },
+        },
+        {
+            // Batches a collector gave up on after its retries (settings.outageTolerance): lost for good.
+            alert: "CollectorDroppingLines",
+            expr: `sum(increase(${DROPPED_ENTRIES[settings.collector]}{job="${settings.collector}"}[5m])) > 0`,
+            for: "0m",
+            labels: { severity: "critical" },
+            annotations: {
+                summary: "The log collector dropped lines",
+                description: "The collector gave up sending lines to Loki after all its retries in the last 5 minutes; those lines are lost.",
             },
         },
         {

@@ -1,3 +1,4 @@
+import { RetrySchedule, retrySchedule } from "./retries";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { Settings } from "../settings/types";
 import { LOG_JOB, PipelineStep, RelabelRule, SOCKET_PROXY_SERVICE, pipelineSteps, relabelRules } from "./collection";
@@ -14,13 +15,17 @@ type PipelineStage =
 export interface PromtailConfig {
     server: { http_listen_port: number; grpc_listen_port: number; log_level: string };
     positions: { filename: string; sync_period: string };
-    clients: Array<{ url: string }>;
+    clients: Array<{ url: string; backoff_config: { min_period: string; max_period: string; max_retries: number } }>;
     scrape_configs: Array<{
         job_name: string;
         docker_sd_configs: Array<{ host: string; refresh_interval: string }>;
         relabel_configs: RelabelRule[];
         pipeline_stages: PipelineStage[];
     }>;
+}
+
+function backoffConfig(s: RetrySchedule): { min_period: string; max_period: string; max_retries: number } {
+    return { min_period: s.minPeriod, max_period: s.maxPeriod, max_retries: s.maxRetries };
 }
 
 function stage(step: PipelineStep): PipelineStage {
@@ -40,7 +45,8 @@ export function promtailConfig(settings: Settings): PromtailConfig {
         server: { http_listen_port: SERVICE_PORTS.promtail, grpc_listen_port: 0, log_level: "info" },
         // On a named volume: survives restarts and replacements, so no line is sent twice or skipped.
         positions: { filename: `${PROMTAIL_POSITIONS_DIR}/positions.yaml`, sync_period: "10s" },
-        clients: [{ url: `http://loki:${SERVICE_PORTS.loki}/loki/api/v1/push` }],
+        // Retries long enough to ride out a Loki outage of settings.outageTolerance (configs/retries.ts).
+        clients: [{ url: `http://loki:${SERVICE_PORTS.loki}/loki/api/v1/push`, backoff_config: backoffConfig(retrySchedule(settings)) }],
         scrape_configs: [
             {
                 job_name: LOG_JOB,

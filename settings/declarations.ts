@@ -1,4 +1,4 @@
-import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_PROTECT_VOLUMES, DEFAULT_RETAIN_VOLUMES } from "./defaults";
+import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_OUTAGE_TOLERANCE, DEFAULT_PROTECT_VOLUMES, DEFAULT_RETAIN_VOLUMES } from "./defaults";
 
 /**
  * What Pulumi.yaml's `config:` block declares, generated from here (`npm run declare-config`) and checked
@@ -26,6 +26,11 @@ export const DECLARED: Readonly<Record<string, Declaration>> = {
         type: "string",
         default: DEFAULT_COLLECTOR,
         description: "The log collector: alloy (Grafana Alloy, with host and container metrics) or promtail (end of life).",
+    },
+    outageTolerance: {
+        type: "string",
+        default: DEFAULT_OUTAGE_TOLERANCE,
+        description: "How long Loki may be unreachable before a collector drops a batch of log lines (its retries are derived from it), e.g. 1h.",
     },
     retainVolumes: {
         type: "boolean",

@@ -6,6 +6,9 @@ export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 /** New stacks collect with Grafana Alloy, Promtail's supported successor. */
 export const DEFAULT_COLLECTOR = "alloy";
 
+/** A Loki outage this long loses no log line: the collectors retry a batch at least this long. */
+export const DEFAULT_OUTAGE_TOLERANCE = "1h";
+
 /** Data volumes are deleted with the stack unless a stack (prod) asks to keep them. */
 export const DEFAULT_RETAIN_VOLUMES = false;
 

@@ -1,4 +1,4 @@
-import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_IMAGES, DEFAULT_PROTECT_VOLUMES, DEFAULT_RETAIN_VOLUMES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
+import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_IMAGES, DEFAULT_OUTAGE_TOLERANCE, DEFAULT_PROTECT_VOLUMES, DEFAULT_RETAIN_VOLUMES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
 import { SettingsError } from "./errors";
 import { Fields } from "./fields";
 import { isPinnedImage } from "./images";
@@ -62,6 +62,8 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
         throw new SettingsError(lokiFields.key("ingestionBurstSizeMb"), loki.ingestionBurstSizeMb, `must be at least ingestionRateMb (${loki.ingestionRateMb})`);
     }
 
+    // How long a Loki outage may last without a line lost: the collectors' retries are derived from it (configs/retries.ts).
+    const outageTolerance = root.duration("outageTolerance", DEFAULT_OUTAGE_TOLERANCE, (d) => (d.seconds >= 1 && d.seconds <= 86400 ? undefined : "must be from 1s to 24h"));
     const collector = root.string("collector", DEFAULT_COLLECTOR, new RegExp(`^(${COLLECTORS.join("|")})$`), `expected ${COLLECTORS.join(" or ")}`) as Collector;
     const applications = parseApplications(root.key("applications"), root.raw("applications"));
     const labelText = root.string("applicationLabel", undefined, LABEL, "expected key=value, e.g. logging=enabled");
@@ -122,7 +124,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
 
     return {
         stack, environment, namePrefix, dockerHost, images, resources, publish, logRotation, loki,
-        collector, applications, applicationLabel, prometheus, alerts, falco, grafana, demo, retainVolumes, protectVolumes,
+        collector, outageTolerance, applications, applicationLabel, prometheus, alerts, falco, grafana, demo, retainVolumes, protectVolumes,
     };
 }
 

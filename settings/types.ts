@@ -82,6 +82,8 @@ export interface Settings {
     readonly applications: readonly Application[];
     /** Containers carrying this label ("key=value") are collected too. */
     readonly applicationLabel?: { readonly key: string; readonly value: string };
+    /** How long Loki may be unreachable before a collector drops a batch (its retries are derived from it). */
+    readonly outageTolerance: Duration;
     readonly prometheus: {
         readonly scrapeInterval: Duration;
         readonly retention: Duration;

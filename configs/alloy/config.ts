@@ -3,6 +3,7 @@ import { Settings } from "../../settings/types";
 import { PipelineStep, RelabelRule, SOCKET_PROXY_SERVICE, pipelineSteps, relabelRules } from "../collection";
 import { escapeRegex } from "../labels";
 import { Block, Ref, renderAlloy } from "./syntax";
+import { retrySchedule } from "../retries";
 
 /** Alloy's state (log positions among it) on a named volume: `--storage.path`. */
 export const ALLOY_STORAGE_DIR = "/var/lib/alloy/data";
@@ -55,6 +56,7 @@ function stage(step: PipelineStep): Block {
  */
 export function alloyConfig(settings: Settings): Block[] {
     const steps = pipelineSteps(settings);
+    const retries = retrySchedule(settings);
     return [
         { name: "discovery.docker", label: "containers", attributes: [["host", DOCKER], ["refresh_interval", "15s"]] },
         // Rules only (no targets): loki.source.docker applies them to what it discovers, as Promtail's relabel_configs.
@@ -73,7 +75,22 @@ export function alloyConfig(settings: Settings): Block[] {
         ...(steps.length > 0
             ? [{ name: "loki.process", label: "pipeline", attributes: [["forward_to", [new Ref("loki.write.loki.receiver")]]] as const, blocks: steps.map(stage) }]
             : []),
-        { name: "loki.write", label: "loki", blocks: [{ name: "endpoint", attributes: [["url", `http://loki:${SERVICE_PORTS.loki}/loki/api/v1/push`]] }] },
+        {
+            name: "loki.write",
+            label: "loki",
+            // Retries long enough to ride out a Loki outage of settings.outageTolerance (configs/retries.ts).
+            blocks: [
+                {
+                    name: "endpoint",
+                    attributes: [
+                        ["url", `http://loki:${SERVICE_PORTS.loki}/loki/api/v1/push`],
+                        ["min_backoff_period", retries.minPeriod],
+                        ["max_backoff_period", retries.maxPeriod],
+                        ["max_backoff_retries", retries.maxRetries],
+                    ],
+                },
+            ],
+        },
         {
             name: "prometheus.exporter.unix",
             label: "host",

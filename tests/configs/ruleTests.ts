@@ -32,10 +32,13 @@ function find(rules: RuleFile, name: string): AlertRule | undefined {
  */
 export function ruleTests(settings: Settings, rules: RuleFile, rulesFile: string): RuleTestFile {
     const tests: RuleTest[] = [];
+    /** Templated annotations are expanded as Prometheus does: `{{ $labels.x }}` from the alert's labels. */
     const fires = (name: string, at: string, labels: Record<string, string>): AlertCase => {
         const rule = find(rules, name);
         if (!rule) throw new Error(`rule ${name} is missing`);
-        return { eval_time: at, alertname: name, exp_alerts: [{ exp_labels: labels, exp_annotations: { ...rule.annotations } }] };
+        const expand = (text: string) => text.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, l: string) => labels[l] ?? "");
+        const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expand(v)]));
+        return { eval_time: at, alertname: name, exp_alerts: [{ exp_labels: labels, exp_annotations: annotations }] };
     };
     const silent = (name: string, at: string): AlertCase => ({ eval_time: at, alertname: name, exp_alerts: [] });
 
@@ -82,6 +85,23 @@ export function ruleTests(settings: Settings, rules: RuleFile, rulesFile: string
         interval: "1m",
         input_series: [{ series: `loki_distributor_bytes_received_total{job="loki", tenant="fake"}`, values: `0+${perMinute(0.5)}x20` }],
         alert_rule_test: [silent("LokiHighIngestionRate", "12m")],
+    });
+
+    // Lines refused by Loki: a counter that grows fires at once, with its reason; a flat one stays silent.
+    tests.push({
+        interval: "1m",
+        input_series: [
+            { series: `loki_discarded_samples_total{job="loki", reason="rate_limited", tenant="fake"}`, values: "0 0 0 40 40 40 40 40 40 40 40 40" },
+            { series: `loki_discarded_samples_total{job="loki", reason="line_too_long", tenant="fake"}`, values: "3x12" },
+        ],
+        alert_rule_test: [silent("LokiDiscardingLines", "2m"), fires("LokiDiscardingLines", "4m", { severity: "critical", reason: "rate_limited" }), silent("LokiDiscardingLines", "10m")],
+    });
+    // Batches the collector gave up on: Promtail's and Alloy's counters, each named by the client it comes from.
+    const dropped = settings.collector === "promtail" ? "promtail_dropped_entries_total" : "loki_write_dropped_entries_total";
+    tests.push({
+        interval: "1m",
+        input_series: [{ series: `${dropped}{job="${settings.collector}", host="loki:3100"}`, values: "0 0 0 0 25 25 25 25 25 25 25 25" }],
+        alert_rule_test: [silent("CollectorDroppingLines", "3m"), fires("CollectorDroppingLines", "5m", { severity: "critical" }), silent("CollectorDroppingLines", "11m")],
     });
 
     // Out of 1000 requests a minute: twice the allowed 5xx ratio on push, half of it on query.

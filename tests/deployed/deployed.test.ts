@@ -12,6 +12,7 @@
  * and Prometheus at their containers' addresses on the stack's network, and probe from inside containers.
  */
 import Docker from "dockerode";
+import * as yaml from "js-yaml";
 import { applicationNames, containerName } from "../../configs/labels";
 import { scrapeTargets } from "../../configs/scrapeTargets";
 import { SERVICE_PORTS } from "../../settings/defaults";
@@ -31,7 +32,7 @@ import { App, httpStatus, networkAddress, probe, startApp, waitHealthy } from ".
 
 const CONTAINER = "docker:index/container:Container";
 /** Services whose stand-in runs the real program, so their healthchecks are real and the provider's wait is kept. */
-const REAL = ["loki", "promtail", "socket-proxy", "prometheus"];
+const REAL = ["loki", "promtail", "socket-proxy", "prometheus", "alertmanager"];
 
 let docker: Docker;
 let images: Awaited<ReturnType<typeof buildDeployedImages>>;
@@ -178,6 +179,20 @@ describe.each(stacks())("%s as deployed", (stack) => {
             3 * settings.prometheus.scrapeInterval.seconds * 1000 + 30_000,
         );
         expect(targets.map((t) => `${t.labels.job} ${t.labels.instance} ${t.health} ${t.lastError}`).sort()).toEqual(expected.map((t) => `${t} up `));
+    });
+
+    test("Prometheus sends its alerts to Alertmanager by its network name; Alertmanager runs the program's file", async () => {
+        const prometheusApi = `http://${await networkAddress(docker, idOf("prometheus"), stackNet)}:${SERVICE_PORTS.prometheus}/api/v1/alertmanagers`;
+        const active = await until(
+            async () => ((await (await fetch(prometheusApi)).json()).data.activeAlertmanagers as Array<{ url: string }>),
+            (a) => a.length > 0,
+            60_000,
+        );
+        expect(active.map((a) => a.url)).toEqual([`http://alertmanager:${SERVICE_PORTS.alertmanager}/api/v2/alerts`]);
+        const status = await (await fetch(`http://${await networkAddress(docker, idOf("alertmanager"), stackNet)}:${SERVICE_PORTS.alertmanager}/api/v2/status`)).json();
+        const running = yaml.load(status.config.original) as any;
+        expect(running.route.receiver).toBe(settings.grafana.contactPoint.kind === "none" ? "none" : `${prefix}-${settings.grafana.contactPoint.kind}`);
+        expect(running.route.repeat_interval).toBe(settings.alerts.repeatInterval.text);
     });
 
     test("through the proxy, from the collector's place: discovery answers, and nothing off the allow-list does", async () => {
