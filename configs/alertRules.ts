@@ -24,6 +24,15 @@ export interface RuleFile {
  */
 const DROPPED_ENTRIES: Record<Settings["collector"], string> = { promtail: "promtail_dropped_entries_total", alloy: "loki_write_dropped_entries_total" };
 
+/**
+ * A loss counter that grew in the last 5 minutes, or appeared in them: Loki and the collectors create a counter
+ * at its first loss, already above zero, and increase() sees no growth in a series that starts there.
+ */
+function grewOrAppeared(series: string, by?: string): string {
+    const sum = by ? `sum by (${by})` : "sum";
+    return `${sum} (increase(${series}[5m])) > 0 or ${sum} (${series} unless ${series} offset 5m) > 0`;
+}
+
 /** Services with a dedicated down alert; other targets fall under PrometheusTargetMissing. */
 const DOWN_ALERTS: Array<{ job: string; alert: string; what: string }> = [
     { job: "loki", alert: "LokiDown", what: "Loki (log store)" },
@@ -76,7 +85,7 @@ export function alertRules(settings: Settings): RuleFile {
             // Lines Loki refused (over the ingestion limit, too old, too long...): loki_discarded_samples_total{reason},
             // grafana/loki pkg/validation/validate.go.
             alert: "LokiDiscardingLines",
-            expr: `sum by (reason) (increase(loki_discarded_samples_total{job="loki"}[5m])) > 0`,
+            expr: grewOrAppeared(`loki_discarded_samples_total{job="loki"}`, "reason"),
             for: "0m",
             labels: { severity: "critical" },
             annotations: {
@@ -87,7 +96,7 @@ export function alertRules(settings: Settings): RuleFile {
         {
             // Batches a collector gave up on after its retries (settings.outageTolerance): lost for good.
             alert: "CollectorDroppingLines",
-            expr: `sum(increase(${DROPPED_ENTRIES[settings.collector]}{job="${settings.collector}"}[5m])) > 0`,
+            expr: grewOrAppeared(`${DROPPED_ENTRIES[settings.collector]}{job="${settings.collector}"}`),
             for: "0m",
             labels: { severity: "critical" },
             annotations: {

@@ -87,21 +87,33 @@ export function ruleTests(settings: Settings, rules: RuleFile, rulesFile: string
         alert_rule_test: [silent("LokiHighIngestionRate", "12m")],
     });
 
-    // Lines refused by Loki: a counter that grows fires at once, with its reason; a flat one stays silent.
+    // Lines refused by Loki: a counter that grows fires at once, with its reason; a flat one stays silent (after the
+    // first 5 minutes of the test, in which every series is new to it).
     tests.push({
         interval: "1m",
         input_series: [
-            { series: `loki_discarded_samples_total{job="loki", reason="rate_limited", tenant="fake"}`, values: "0 0 0 40 40 40 40 40 40 40 40 40" },
-            { series: `loki_discarded_samples_total{job="loki", reason="line_too_long", tenant="fake"}`, values: "3x12" },
+            { series: `loki_discarded_samples_total{job="loki", reason="rate_limited", tenant="fake"}`, values: "0x7 40x12" },
+            { series: `loki_discarded_samples_total{job="loki", reason="line_too_long", tenant="fake"}`, values: "3x20" },
         ],
-        alert_rule_test: [silent("LokiDiscardingLines", "2m"), fires("LokiDiscardingLines", "4m", { severity: "critical", reason: "rate_limited" }), silent("LokiDiscardingLines", "10m")],
+        alert_rule_test: [silent("LokiDiscardingLines", "7m"), fires("LokiDiscardingLines", "9m", { severity: "critical", reason: "rate_limited" }), silent("LokiDiscardingLines", "15m")],
+    });
+    // A counter Loki creates at its first refusal, already at 40: that is a loss too, for 5 minutes.
+    tests.push({
+        interval: "1m",
+        input_series: [{ series: `loki_discarded_samples_total{job="loki", reason="rate_limited", tenant="fake"}`, values: "_ _ _ _ _ _ _ _ 40 40 40 40 40 40 40 40 40 40 40 40 40" }],
+        alert_rule_test: [silent("LokiDiscardingLines", "7m"), fires("LokiDiscardingLines", "9m", { severity: "critical", reason: "rate_limited" }), silent("LokiDiscardingLines", "15m")],
     });
     // Batches the collector gave up on: Promtail's and Alloy's counters, each named by the client it comes from.
     const dropped = settings.collector === "promtail" ? "promtail_dropped_entries_total" : "loki_write_dropped_entries_total";
     tests.push({
         interval: "1m",
-        input_series: [{ series: `${dropped}{job="${settings.collector}", host="loki:3100"}`, values: "0 0 0 0 25 25 25 25 25 25 25 25" }],
-        alert_rule_test: [silent("CollectorDroppingLines", "3m"), fires("CollectorDroppingLines", "5m", { severity: "critical" }), silent("CollectorDroppingLines", "11m")],
+        input_series: [{ series: `${dropped}{job="${settings.collector}", host="loki:3100"}`, values: "0x7 25x12" }],
+        alert_rule_test: [silent("CollectorDroppingLines", "7m"), fires("CollectorDroppingLines", "9m", { severity: "critical" }), silent("CollectorDroppingLines", "15m")],
+    });
+    tests.push({
+        interval: "1m",
+        input_series: [{ series: `${dropped}{job="${settings.collector}", host="loki:3100"}`, values: "_ _ _ _ _ _ _ _ 25 25 25 25 25 25 25 25 25 25 25 25 25" }],
+        alert_rule_test: [silent("CollectorDroppingLines", "7m"), fires("CollectorDroppingLines", "9m", { severity: "critical" }), silent("CollectorDroppingLines", "15m")],
     });
 
     // Out of 1000 requests a minute: twice the allowed 5xx ratio on push, half of it on query.

@@ -11,7 +11,7 @@
  * |              | image's own docker-entrypoint.sh (haproxy 3.2 alpine)   | what both accept; e2e.yml runs 3.2's `haproxy -c` on it)      |
  * | prometheus   | Debian's Prometheus 2.42, /bin/prometheus               | 2.42 for the pinned v3.14.0                                   |
  * | alertmanager | Debian's Alertmanager 0.25, /bin/alertmanager, with     | 0.25 for the pinned v0.30.1 (which embeds its template)       |
- * |              | the default template where Debian's build reads it      |                                                               |
+ * |              | the templates where Debian's build reads them           |                                                               |
  * | grafana      | its /run.sh serves /metrics with busybox httpd          | no Grafana: proven in e2e.yml                                 |
  * | falco        | prints two JSON events, serves /metrics (busybox httpd)  | no Falco: proven in e2e.yml                                   |
  * | demoPostgres | prints PostgreSQL log lines                             | no PostgreSQL                                                 |
@@ -41,8 +41,8 @@ export function withLibraries(bin: string, at: string): StandInFile[] {
     ];
 }
 
-/** Debian's Alertmanager reads its default notification template from here; upstream's binary embeds it. */
-const DEBIAN_ALERTMANAGER_TEMPLATE = "/usr/share/prometheus/alertmanager/default.tmpl";
+/** Debian's Alertmanager reads its notification templates from here; upstream's binary embeds them. */
+const DEBIAN_ALERTMANAGER_TEMPLATES = ["default.tmpl", "email.tmpl"].map((t) => `/usr/share/prometheus/alertmanager/${t}`);
 
 /** docker-library/haproxy 3.2/alpine/docker-entrypoint.sh, as published (the image's ENTRYPOINT). */
 const HAPROXY_ENTRYPOINT = `#!/bin/sh
@@ -86,7 +86,7 @@ export async function buildDeployedImages(docker: Docker): Promise<Record<Servic
             promtail: withLibraries(bash, "/bin/bash"),
             socketProxy: [...withLibraries(haproxy, "/usr/local/sbin/haproxy"), { path: "/usr/local/bin/docker-entrypoint.sh", content: HAPROXY_ENTRYPOINT, mode: 0o755 }],
             prometheus: withLibraries(binary("prometheus"), "/bin/prometheus"),
-            alertmanager: [...withLibraries(binary("alertmanager"), "/bin/alertmanager"), { path: DEBIAN_ALERTMANAGER_TEMPLATE, content: fs.readFileSync(DEBIAN_ALERTMANAGER_TEMPLATE), mode: 0o444 }],
+            alertmanager: [...withLibraries(binary("alertmanager"), "/bin/alertmanager"), ...DEBIAN_ALERTMANAGER_TEMPLATES.map((t) => ({ path: t, content: fs.readFileSync(t), mode: 0o444 }))],
             grafana: [METRICS("grafana"), script("/run.sh", serve(SERVICE_PORTS.grafana))],
             falco: [METRICS("falco"), { path: "/events.log", content: FALCO_LINES.join("\n") + "\n", mode: 0o444 }, script("/stand-in.sh", `cat /events.log\n${serve(SERVICE_PORTS.falcoWeb)}`)],
             demoPostgres: [{ path: "/lines.log", content: DEMO_POSTGRES_LINES.join("\n") + "\n", mode: 0o444 }, script("/stand-in.sh", "cat /lines.log\nexec sleep 3600")],

@@ -137,6 +137,26 @@ test("every dashboard PromQL query returns data from this Prometheus scraping th
     }
 });
 
+test("LokiDiscardingLines' expression finds the lines this Loki refused over its ingestion limit, by reason", async () => {
+    const rule = (yaml.load(renderAlertRules(settings)) as any).groups[0].rules.find((r: any) => r.alert === "LokiDiscardingLines");
+    // One push larger than the burst the stack file allows: Loki refuses all of it with 429.
+    const line = "x".repeat(1000);
+    const count = Math.ceil((settings.loki.ingestionBurstSizeMb * 1048576 * 1.2) / line.length);
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const values = Array.from({ length: count }, (_, i) => [`${now + BigInt(i)}`, line]);
+    const push = await fetch(`${lokiBase}/loki/api/v1/push`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ streams: [{ stream: { job: "over-the-limit" }, values }] }),
+    });
+    expect(push.status).toBe(429);
+    let result: any[] = [];
+    for (const deadline = Date.now() + 30_000; result.length === 0 && Date.now() < deadline; await sleep(1000)) {
+        result = (await get(`/query?${new URLSearchParams({ query: rule.expr })}`)).result;
+    }
+    expect(result.map((r: any) => r.metric.reason)).toEqual(["rate_limited"]);
+});
+
 test("DataDiskFilling's expression selects the disk over its threshold and only that one", async () => {
     const rule = (yaml.load(renderAlertRules(settings)) as any).groups[0].rules.find((r: any) => r.alert === "DataDiskFilling");
     let result: any[] = [];
