@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ALLOY_STORAGE_DIR, DATA_MOUNT_DIR, renderAlloyConfig } from "../configs/alloy/config";
+import { ALLOY_STORAGE_DIR, DATA_MOUNT_DIR, layerIdsDir, renderAlloyConfig } from "../configs/alloy/config";
 import { COLLECTOR_READY_PATH } from "../configs/collection";
 import { CONFIG_DIR } from "../configs/paths";
 import { SERVICE_PORTS } from "../settings/defaults";
@@ -28,6 +28,10 @@ export class Alloy extends pulumi.ComponentResource {
         // Positions (where each container's log was read up to) live in Alloy's storage: a named volume, so a
         // restart or a replacement neither re-sends nor skips lines.
         const storage = dataVolume(this, `${name}-storage`, settings, "alloy", "storage");
+        const layers = layerIdsDir(settings);
+        if (!layers) {
+            pulumi.log.warn("dockerStorageDriver overlayfs (containerd's image store): cAdvisor would need the containerd socket, which the stack does not mount; there will be no container metrics", this);
+        }
 
         const container = new HardenedContainer(
             name,
@@ -51,8 +55,9 @@ export class Alloy extends pulumi.ComponentResource {
                     { volume: storage, path: ALLOY_STORAGE_DIR },
                     ...Object.entries(args.dataVolumes).map(([service, volume]) => ({ volume, path: `${DATA_MOUNT_DIR}/${service}`, readOnly: true })),
                 ],
-                // cAdvisor reads every container's cgroup: the host's cgroup tree, read-only, in the host's cgroup namespace.
-                hostMounts: [{ hostPath: "/sys/fs/cgroup", path: "/sys/fs/cgroup" }],
+                // cAdvisor reads every container's cgroup: the host's cgroup tree, read-only, in the host's cgroup namespace;
+                // and each container's layer ID (layerIdsDir), read-only.
+                hostMounts: [{ hostPath: "/sys/fs/cgroup", path: "/sys/fs/cgroup" }, ...(layers ? [{ hostPath: layers, path: layers }] : [])],
                 cgroupnsMode: "host",
                 // The image's alloy user, not its default root: with every capability dropped, root could not write
                 // /var/lib/alloy/data (473:473, 770, as the Dockerfile creates it; found on the real engine), and Alloy

@@ -73,6 +73,8 @@ const SOCKET_PATHS = [DOCKER_SOCKET, "/run/docker.sock"];
  * (Alloy's container metrics). Anything else of the host (`/`, `/etc`, `/root`, `/var/lib/docker`) stays out.
  */
 const HOST_PATHS = [...SOCKET_PATHS, "/proc", "/etc/passwd", "/etc/group", "/sys/kernel/tracing", "/sys/fs/cgroup"];
+/** Each container's layer ID below the engine's root (cAdvisor: configs/alloy/config.ts layerIdsDir), and nothing else there. */
+const LAYER_IDS = /^\/.+\/image\/[a-z0-9-]+\/layerdb\/mounts$/;
 /** The only capabilities a container may add back, and only one that watches the host's processes (Falco's eBPF). */
 const WATCHER_CAPABILITIES = ["SYS_ADMIN", "SYS_PTRACE", "SYS_RESOURCE"];
 
@@ -152,10 +154,10 @@ export const RULES: Rule[] = [
     },
     {
         name: "host-mounts",
-        description: "Host paths are mounted read-only, and only those the stack reads (the Docker socket, /proc, /etc/passwd and /etc/group, tracing, cgroups).",
+        description: "Host paths are mounted read-only, and only those the stack reads (the Docker socket, /proc, /etc/passwd and /etc/group, tracing, cgroups, the containers' layer IDs).",
         check: containers((r, c) =>
             hostMounts(r).flatMap((m) => [
-                ...(HOST_PATHS.includes(m.source) ? [] : [`container ${c} mounts the host's ${m.source}`]),
+                ...(HOST_PATHS.includes(m.source) || LAYER_IDS.test(m.source) ? [] : [`container ${c} mounts the host's ${m.source}`]),
                 // The socket's own rule (docker-socket) says it for the socket.
                 ...(m.readOnly === true || SOCKET_PATHS.includes(m.source) ? [] : [`container ${c} mounts the host's ${m.source} writable`]),
             ]),

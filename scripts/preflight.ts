@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import { SpawnOptions, spawn } from "child_process";
 import * as http from "http";
+import { Settings } from "../settings/types";
 import { dockerSshCommand } from "../configs/dockerSsh";
 import * as path from "path";
 import * as yaml from "js-yaml";
@@ -49,6 +50,47 @@ export function pingDocker(dockerHost: string, timeoutMs = 3000): Promise<boolea
         req.on("timeout", () => req.destroy(new Error("timeout")));
         req.on("error", () => resolve(false));
     });
+}
+
+/** Where the engine keeps its layers, as its `/info` says (DockerRootDir, Driver); undefined when not readable from here. */
+export function engineStorage(dockerHost: string, timeoutMs = 3000): Promise<{ root: string; driver: string } | undefined> {
+    let target: http.RequestOptions;
+    if (dockerHost.startsWith("unix://")) target = { socketPath: dockerHost.slice("unix://".length) };
+    else if (dockerHost.startsWith("tcp://")) {
+        const url = new URL(`http://${dockerHost.slice("tcp://".length)}`);
+        target = { host: url.hostname, port: Number(url.port) };
+    } else return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+        const req = http.get({ ...target, path: "/info", timeout: timeoutMs }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => {
+                try {
+                    const info = JSON.parse(Buffer.concat(chunks).toString());
+                    resolve(typeof info.DockerRootDir === "string" && typeof info.Driver === "string" ? { root: info.DockerRootDir, driver: info.Driver } : undefined);
+                } catch {
+                    resolve(undefined);
+                }
+            });
+        });
+        req.on("timeout", () => req.destroy(new Error("timeout")));
+        req.on("error", () => resolve(undefined));
+    });
+}
+
+/** A stack whose Alloy would mount the layer IDs of another root or driver than the engine's: `docker run` would fail late. */
+export function storageProblem(
+    stack: string,
+    settings: Pick<Settings, "collector" | "dockerRoot" | "dockerStorageDriver" | "dockerHost">,
+    storage: { root: string; driver: string } | undefined,
+): string | undefined {
+    if (settings.collector !== "alloy" || !storage) return undefined;
+    if (storage.root === settings.dockerRoot && storage.driver === settings.dockerStorageDriver) return undefined;
+    return (
+        `error: the engine at ${settings.dockerHost} keeps its layers in ${storage.root} with the ${storage.driver} driver; stack ${stack} says ` +
+        `dockerRoot ${settings.dockerRoot}, dockerStorageDriver ${settings.dockerStorageDriver} (Alloy's container metrics read the layer IDs there): ` +
+        `\`pulumi config set dockerRoot ${storage.root} --stack ${stack}\` and \`pulumi config set dockerStorageDriver ${storage.driver} --stack ${stack}\``
+    );
 }
 
 export function engineProblem(stack: string, dockerHost: string, reachable: boolean | undefined): string | undefined {

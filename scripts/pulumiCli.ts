@@ -10,8 +10,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { rawConfig } from "../settings/load";
 import { parseSettings } from "../settings/parse";
+import { Settings } from "../settings/types";
 import { readStackFile } from "../settings/stackFile";
-import { engineProblem, passphraseProblem, pingDocker, sshProblem } from "./preflight";
+import { engineProblem, engineStorage, passphraseProblem, pingDocker, sshProblem, storageProblem } from "./preflight";
 
 export const EXIT = { ok: 0, drift: 1, error: 2 } as const;
 const PROJECT_DIR = path.join(__dirname, "..");
@@ -91,7 +92,11 @@ export function runnerEngineProblem(stack: string, env: NodeJS.ProcessEnv): stri
 
 /** The stack's Docker engine, as its stack file sets it. */
 function stackDockerHost(stack: string): string {
-    return parseSettings(stack, rawConfig(readStackFile(stack, PROJECT_DIR))).dockerHost;
+    return stackSettings(stack).dockerHost;
+}
+
+function stackSettings(stack: string): Settings {
+    return parseSettings(stack, rawConfig(readStackFile(stack, PROJECT_DIR)));
 }
 
 export async function main(
@@ -102,6 +107,7 @@ export async function main(
     err = console.error,
     ping: (dockerHost: string) => Promise<boolean | undefined> = pingDocker,
     ssh: (stack: string, dockerHost: string) => Promise<string | undefined> = sshProblem,
+    storage: (dockerHost: string) => Promise<{ root: string; driver: string } | undefined> = engineStorage,
 ): Promise<number> {
     const [command, stack, ...rest] = argv;
     if (!["preview", "drift", "up"].includes(command) || !stack) {
@@ -129,6 +135,8 @@ export async function main(
         }
         // Over ssh, the provider's own command (host key pinned, no prompt); elsewhere the engine's /_ping.
         problems.push(dockerHost.startsWith("ssh://") ? await ssh(stack, dockerHost) : engineProblem(stack, dockerHost, await ping(dockerHost)));
+        // Over ssh the engine's /info is not read here; the bind mount then fails at `up` with the path it lacks.
+        if (!dockerHost.startsWith("ssh://")) problems.push(storageProblem(stack, stackSettings(stack), await storage(dockerHost)));
     }
     const first = problems.find(Boolean);
     if (first) {

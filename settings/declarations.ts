@@ -1,3 +1,4 @@
+import { DEFAULT_DOCKER_ROOT, DEFAULT_DOCKER_STORAGE_DRIVER } from "./defaults";
 import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_OUTAGE_TOLERANCE, DEFAULT_PROTECT_VOLUMES, DEFAULT_RETAIN_VOLUMES } from "./defaults";
 
 /**
@@ -21,6 +22,16 @@ export const DECLARED: Readonly<Record<string, Declaration>> = {
         type: "string",
         default: DEFAULT_DOCKER_HOST,
         description: "Docker engine the stack runs on: unix:///path/to/docker.sock, tcp://host:port, ssh://[user@]host[:port] or npipe:////./pipe/docker_engine (Windows).",
+    },
+    dockerRoot: {
+        type: "string",
+        default: DEFAULT_DOCKER_ROOT,
+        description: "The engine's DockerRootDir (`docker info`): Alloy's container metrics read each container's layer ID below it.",
+    },
+    dockerStorageDriver: {
+        type: "string",
+        default: DEFAULT_DOCKER_STORAGE_DRIVER,
+        description: "The engine's storage driver (`docker info`): overlay2, fuse-overlayfs, btrfs, zfs, vfs, or overlayfs (containerd's image store: no container metrics).",
     },
     collector: {
         type: "string",

@@ -3,6 +3,12 @@ import { Service, ResourceLimits } from "./types";
 /** The local Docker engine's socket on Linux and macOS (Docker Desktop links it there too). */
 export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
+/** The engine's DockerRootDir and storage driver on a default Linux install (`docker info`). */
+export const DEFAULT_DOCKER_ROOT = "/var/lib/docker";
+export const DEFAULT_DOCKER_STORAGE_DRIVER = "overlay2";
+/** Graph drivers keep a container's layer under <root>/image/<driver>/layerdb; "overlayfs" is containerd's image store. */
+export const DOCKER_STORAGE_DRIVERS = ["overlay2", "fuse-overlayfs", "btrfs", "zfs", "vfs", "overlayfs"] as const;
+
 /** New stacks collect with Grafana Alloy, Promtail's supported successor. */
 export const DEFAULT_COLLECTOR = "alloy";
 

@@ -1,3 +1,4 @@
+import { DEFAULT_DOCKER_ROOT, DEFAULT_DOCKER_STORAGE_DRIVER, DOCKER_STORAGE_DRIVERS } from "./defaults";
 import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_IMAGES, DEFAULT_OUTAGE_TOLERANCE, DEFAULT_PROTECT_VOLUMES, DEFAULT_RETAIN_VOLUMES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
 import { SettingsError } from "./errors";
 import { Fields } from "./fields";
@@ -36,6 +37,14 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
     );
     const dockerHost = root.string("dockerHost", DEFAULT_DOCKER_HOST);
     checkDockerHost(root.key("dockerHost"), dockerHost);
+    // Where the engine keeps its layers: cAdvisor (Alloy's container metrics) reads each container's layer ID there.
+    const dockerRoot = root.string("dockerRoot", DEFAULT_DOCKER_ROOT, /^\/(?!.*\/\.\.?(\/|$))[^\s]*[^/\s]$/, "expected the engine's DockerRootDir, an absolute path (`docker info --format '{{.DockerRootDir}}'`)");
+    const dockerStorageDriver = root.string(
+        "dockerStorageDriver",
+        DEFAULT_DOCKER_STORAGE_DRIVER,
+        new RegExp(`^(${DOCKER_STORAGE_DRIVERS.join("|")})$`),
+        `expected the engine's storage driver (\`docker info --format '{{.Driver}}'\`): ${DOCKER_STORAGE_DRIVERS.join(", ")}`,
+    );
 
     const images = parseImages(root.object("images"));
     const resources = parseResources(root.object("resources"));
@@ -123,7 +132,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
     root.rejectUnknown();
 
     return {
-        stack, environment, namePrefix, dockerHost, images, resources, publish, logRotation, loki,
+        stack, environment, namePrefix, dockerHost, dockerRoot, dockerStorageDriver, images, resources, publish, logRotation, loki,
         collector, outageTolerance, applications, applicationLabel, prometheus, alerts, falco, grafana, demo, retainVolumes, protectVolumes,
     };
 }

@@ -59,6 +59,9 @@ export interface Settings {
     readonly namePrefix: string;
     /** Docker daemon: unix://, tcp:// or ssh:// URL. */
     readonly dockerHost: string;
+    /** The engine's DockerRootDir and storage driver (`docker info`): where cAdvisor finds each container's layer ID. */
+    readonly dockerRoot: string;
+    readonly dockerStorageDriver: string;
     readonly images: Readonly<Record<Service, string>>;
     readonly resources: Readonly<Record<Service, ResourceLimits>>;
     readonly publish: {

@@ -9,6 +9,20 @@ import { retrySchedule } from "../retries";
 export const ALLOY_STORAGE_DIR = "/var/lib/alloy/data";
 /** Where the Loki and Prometheus data volumes are mounted read-only, so the host exporter reports their disk. */
 export const DATA_MOUNT_DIR = "/data";
+/**
+ * The one host directory cAdvisor reads per container besides the cgroup tree: each container's read-write layer ID,
+ * <DockerRootDir>/image/<driver>/layerdb/mounts/<id>/mount-id (google/cadvisor v0.54.1 container/docker/handler.go
+ * 100-115 getRwLayerID, read at 110; kept by the grafana/cadvisor fork Alloy v1.18.1 pins). Without it the handler is
+ * not created and the container has no metrics at all (container/factory.go NewContainerHandler; manager.go
+ * 1116-1120, retried every housekeeping). Mounted at the same path: Alloy has no /rootfs, so cAdvisor reads paths as
+ * they are (manager.go 183-188). containerd's image store ("overlayfs") asks containerd over its socket instead
+ * (handler.go 157-168): root-equivalent, so not mounted, and that store gets no container metrics.
+ */
+export function layerIdsDir(settings: Settings): string | undefined {
+    if (settings.dockerStorageDriver === "overlayfs") return undefined;
+    return `${settings.dockerRoot}/image/${settings.dockerStorageDriver}/layerdb/mounts`;
+}
+
 /** The exporters' component IDs: Alloy serves each one's metrics at /api/v0/component/<id>/metrics. */
 export const HOST_EXPORTER = "prometheus.exporter.unix.host";
 export const CONTAINER_EXPORTER = "prometheus.exporter.cadvisor.containers";

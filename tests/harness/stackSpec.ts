@@ -397,9 +397,18 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
             expect(collector().inputs.memory).toBe(settings.resources[settings.collector].memoryMb);
             expect(image(program.run(), settings.collector)).toBe(settings.images[settings.collector]);
         });
-        test("no Docker socket (the read-only proxy instead), no host mount but the read-only cgroup tree for container metrics", () => {
+        test("no Docker socket (the read-only proxy instead), no host mount but the read-only cgroup tree and layer IDs for container metrics", () => {
             const binds = collector().inputs.mounts.filter((m: any) => m.type === "bind");
-            expect(binds).toEqual(settings.collector === "alloy" ? [{ type: "bind", source: "/sys/fs/cgroup", target: "/sys/fs/cgroup", readOnly: true }] : []);
+            // The engine's layer IDs below its root, for the stack file's driver (the defaults: /var/lib/docker, overlay2).
+            const layers = `${settings.dockerRoot}/image/${settings.dockerStorageDriver}/layerdb/mounts`;
+            expect(binds).toEqual(
+                settings.collector === "alloy"
+                    ? [
+                          { type: "bind", source: "/sys/fs/cgroup", target: "/sys/fs/cgroup", readOnly: true },
+                          { type: "bind", source: layers, target: layers, readOnly: true },
+                      ]
+                    : [],
+            );
             const proxy = container(program.run(), "socket-proxy");
             expect(proxy.inputs.mounts).toEqual([
                 { type: "volume", source: `${settings.namePrefix}-socket-proxy-config`, target: "/config", readOnly: true },

@@ -110,6 +110,9 @@ const BAD: Array<[string, PolicyResource]> = [
     ["host-mounts", good("alloy", { mounts: [{ type: "bind", source: "/sys/fs/cgroup", target: "/sys/fs/cgroup", readOnly: false }] })],
     ["host-mounts", good("x", { mounts: [{ type: "bind", source: "/", target: "/host", readOnly: true }] })],
     ["host-mounts", good("x", { volumes: [{ hostPath: "/root", containerPath: "/r", readOnly: true }] })],
+    // The engine's layer IDs, read-only, are cAdvisor's; the image store above them (image configs) or writable, no.
+    ["host-mounts", good("alloy", { mounts: [{ type: "bind", source: "/var/lib/docker/image", target: "/var/lib/docker/image", readOnly: true }] })],
+    ["host-mounts", good("alloy", { mounts: [{ type: "bind", source: "/var/lib/docker/image/overlay2/layerdb/mounts", target: "/l", readOnly: false }] })],
     // A path written so that it is not on the list by string, but is the host's root.
     ["host-mounts", good("x", { mounts: [{ type: "bind", source: "/proc/../", target: "/host", readOnly: true }] })],
     ["capabilities", good("loki", { capabilities: { drops: [], adds: [] } })],
@@ -149,6 +152,7 @@ test("what is allowed stays allowed", () => {
     // The watcher's capabilities with the host's /proc; read-only cgroups; privileged Falco; root without any privilege.
     expect(check([good("anything", { capabilities: { drops: ["ALL"], adds: ["SYS_ADMIN", "SYS_PTRACE", "SYS_RESOURCE"] }, mounts: [proc] })])).toEqual([]);
     expect(check([good("alloy", { mounts: [{ type: "bind", source: "/sys/fs/cgroup/", target: "/sys/fs/cgroup", readOnly: true }] })])).toEqual([]);
+    expect(check([good("alloy", { mounts: [{ type: "bind", source: "/srv/docker/image/vfs/layerdb/mounts", target: "/srv/docker/image/vfs/layerdb/mounts", readOnly: true }] })])).toEqual([]);
     expect(check([falco({ privileged: true, capabilities: { drops: ["ALL"], adds: [] } })])).toEqual([]);
     expect(check([good("promtail", { user: "0", ports: [] })])).toEqual([]);
     // A configuration seed is never started: writable root, no healthcheck, no restart, no log options.

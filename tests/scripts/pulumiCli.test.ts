@@ -9,10 +9,13 @@ import { stacks } from "../harness/stackFiles";
 
 /** The exit codes the README documents for `npm run drift`: 0 no drift, 1 drift, 2 error. */
 const EXIT = { ok: 0, drift: 1, error: 2 } as const;
-import { passphraseProblem, pingDocker } from "../../scripts/preflight";
+import { passphraseProblem, pingDocker, storageProblem } from "../../scripts/preflight";
 
 const FAKE_BIN = path.join(__dirname, "..", "fixtures", "bin");
 const ROOT = path.join(__dirname, "..", "..");
+
+/** A stand-in engine whose `/info` says what the stack files assume (the defaults). */
+const AS_STACK_FILES_SAY = async () => ({ root: "/var/lib/docker", driver: "overlay2" });
 
 /** Runs the CLI wrapper in-process against the stand-in `pulumi`, capturing what it prints and what it ran. */
 async function cli(argv: string[], scenario: string, extraEnv: Record<string, string> = {}, engineAnswers: boolean | undefined = true) {
@@ -24,7 +27,7 @@ async function cli(argv: string[], scenario: string, extraEnv: Record<string, st
     const ping = async (host: string) => (pinged.push(host), engineAnswers);
     // ssh:// engines: the provider's ssh command (tests/engine/ssh.test.ts runs it for real); here it answers as told.
     const ssh = async (stack: string, host: string) => (pinged.push(host), engineAnswers === false ? `error: ${stack}: ${host} unreachable` : undefined);
-    const code = await main(argv, env, undefined, (m) => out.push(m), (m) => err.push(m), ping, ssh);
+    const code = await main(argv, env, undefined, (m) => out.push(m), (m) => err.push(m), ping, ssh, AS_STACK_FILES_SAY);
     const calls = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim().split("\n").map((l) => l.split("\t")) : [];
     return { code, out, err, calls, pinged };
 }
@@ -141,11 +144,11 @@ describe("what main asks the CLI, step by step (a recording stand-in)", () => {
         };
         return { run, calls };
     }
-    async function go(argv: string[], answers: Record<string, Answer> = {}) {
+    async function go(argv: string[], answers: Record<string, Answer> = {}, storage = AS_STACK_FILES_SAY) {
         const r = recorder(answers);
         const out: string[] = [];
         const err: string[] = [];
-        const code = await main(argv, { PULUMI_CONFIG_PASSPHRASE: "p" }, r.run, (m) => out.push(m), (m) => err.push(m), async () => true);
+        const code = await main(argv, { PULUMI_CONFIG_PASSPHRASE: "p" }, r.run, (m) => out.push(m), (m) => err.push(m), async () => true, undefined, storage);
         return { code, out, err, calls: r.calls };
     }
 
@@ -157,6 +160,21 @@ describe("what main asks the CLI, step by step (a recording stand-in)", () => {
             { args: "preview --stack dev --diff --policy-pack policy", capture: false },
         ]);
         expect(r.code).toBe(EXIT.ok);
+    });
+
+    test("up stops before Pulumi when the engine keeps its layers elsewhere than the stack file says (Alloy stacks)", async () => {
+        const other = async () => ({ root: "/srv/docker", driver: "vfs" });
+        const up = await go(["up", "dev"], {}, other);
+        expect(up.code).toBe(EXIT.error);
+        expect(up.err.join("\n")).toContain("pulumi config set dockerRoot /srv/docker --stack dev");
+        expect(up.err.join("\n")).toContain("pulumi config set dockerStorageDriver vfs --stack dev");
+        expect(up.calls.map((c) => c.args)).not.toContain("up --stack dev --policy-pack policy");
+        // The same engine with the stack file's own storage: up goes on.
+        expect((await go(["up", "dev"], {}, async () => ({ root: "/var/lib/docker", driver: "overlay2" }))).calls.at(-1)).toEqual({ args: "up --stack dev --policy-pack policy", capture: false });
+        // A Promtail stack mounts no layer IDs: nothing to compare; an engine not read (ssh://) neither.
+        const promtail = { collector: "promtail", dockerRoot: "/var/lib/docker", dockerStorageDriver: "overlay2", dockerHost: "unix:///var/run/docker.sock" } as const;
+        expect(storageProblem("prod", promtail, { root: "/srv/docker", driver: "vfs" })).toBeUndefined();
+        expect(storageProblem("dev", { ...promtail, collector: "alloy" }, undefined)).toBeUndefined();
     });
 
     test("up streams; drift captures its JSON", async () => {
@@ -196,7 +214,7 @@ describe("what main asks the CLI, step by step (a recording stand-in)", () => {
         const pinged: string[] = [];
         const errors: string[] = [];
         const r = recorder();
-        const code = await main([command, "prd"], { PULUMI_CONFIG_PASSPHRASE: "p" }, r.run, () => undefined, (m) => errors.push(m), async (h) => (pinged.push(h), true));
+        const code = await main([command, "prd"], { PULUMI_CONFIG_PASSPHRASE: "p" }, r.run, () => undefined, (m) => errors.push(m), async (h) => (pinged.push(h), true), undefined, AS_STACK_FILES_SAY);
         expect({ code, calls: r.calls, pinged }).toEqual({ code: EXIT.error, calls: [], pinged: [] });
         expect(errors).toEqual([`error: there is no Pulumi.prd.yaml; the stacks are ${stacks().join(", ")} (a new environment starts as a copy of one: README, "Adding an environment")`]);
     });

@@ -335,3 +335,19 @@ describe("secrets some settings need", () => {
         expect(() => requireSecrets(parse({ grafana: { contactPoint: { kind: "email", addresses: ["oncall@example.com"] }, smtp } }), {})).not.toThrow();
     });
 });
+
+describe("the engine's root and storage driver", () => {
+    const parse = (extra: Record<string, unknown>) => parseSettings("dev", { ...rawConfig(stackConfig("dev")), ...extra });
+    test("default to a Linux install's, and take what `docker info` says", () => {
+        expect([parse({}).dockerRoot, parse({}).dockerStorageDriver]).toEqual(["/var/lib/docker", "overlay2"]);
+        expect([parse({ dockerRoot: "/srv/docker", dockerStorageDriver: "vfs" }).dockerRoot, parse({ dockerStorageDriver: "overlayfs" }).dockerStorageDriver]).toEqual(["/srv/docker", "overlayfs"]);
+    });
+    test.each([
+        ["dockerRoot", "var/lib/docker", /absolute path/],
+        ["dockerRoot", "/var/lib/docker/", /absolute path/],
+        ["dockerRoot", "/var/lib/../../etc", /absolute path/],
+        ["dockerStorageDriver", "aufs", /overlay2, fuse-overlayfs, btrfs, zfs, vfs, overlayfs/],
+    ])("%s %s is refused", (key, value, message) => {
+        expect(() => parse({ [key]: value })).toThrow(new RegExp(`observability:${key}.*${message.source}`, "s"));
+    });
+});
