@@ -16,8 +16,9 @@ export interface AlloyArgs extends ServiceArgs {
 }
 
 /**
- * Grafana Alloy: collects the containers' logs through the read-only Docker API proxy and pushes them to Loki
- * (the same streams and labels as Promtail), and serves host and container metrics for Prometheus.
+ * Grafana Alloy: serves host and container metrics for Prometheus in every stack, and, when it is the stack's
+ * collector, collects the containers' logs through the read-only Docker API proxy and pushes them to Loki (the same
+ * streams and labels as Promtail). Beside Promtail it runs only the exporters (configs/alloy/config.ts).
  */
 export class Alloy extends pulumi.ComponentResource {
     readonly containerName: pulumi.Output<string>;

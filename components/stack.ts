@@ -74,14 +74,19 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         );
         const prometheus = new Prometheus(`${name}-prometheus`, { settings, networkName: network.name, extraNetworks: [lokiNetwork.name] }, { ...childOpts, dependsOn: [alertmanager] });
         const collectorOpts = { ...childOpts, dependsOn: [loki, socketProxy] };
+        // Alloy in every stack: the collector, or beside Promtail for the host and container metrics (then not on Loki's network).
+        const alloy = new Alloy(
+            `${name}-alloy`,
+            {
+                settings,
+                networkName: network.name,
+                extraNetworks: settings.collector === "alloy" ? [dockerApiNetwork.name, lokiNetwork.name] : [dockerApiNetwork.name],
+                dataVolumes: { loki: loki.dataVolume, prometheus: prometheus.dataVolume },
+            },
+            collectorOpts,
+        );
         const collector =
-            settings.collector === "alloy"
-                ? new Alloy(
-                      `${name}-alloy`,
-                      { settings, networkName: network.name, extraNetworks: [dockerApiNetwork.name, lokiNetwork.name], dataVolumes: { loki: loki.dataVolume, prometheus: prometheus.dataVolume } },
-                      collectorOpts,
-                  )
-                : new Promtail(`${name}-promtail`, { settings, networkName: network.name, extraNetworks: [dockerApiNetwork.name, lokiNetwork.name] }, collectorOpts);
+            settings.collector === "alloy" ? alloy : new Promtail(`${name}-promtail`, { settings, networkName: network.name, extraNetworks: [dockerApiNetwork.name, lokiNetwork.name] }, collectorOpts);
         if (settings.falco.enabled) {
             // After the collector, so Falco's first events are shipped.
             new Falco(`${name}-falco`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [collector] });

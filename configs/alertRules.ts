@@ -117,8 +117,8 @@ export function alertRules(settings: Settings): RuleFile {
             },
         },
     );
-    if (settings.collector === "alloy") {
-        // The host exporter sees the disks holding Loki's and Prometheus's volumes (mounted under DATA_MOUNT_DIR).
+    {
+        // The host exporter (Alloy, in every stack) sees the disks holding Loki's and Prometheus's volumes (mounted under DATA_MOUNT_DIR).
         const disk = `job="${HOST_METRICS_JOB}", mountpoint=~"${DATA_MOUNT_DIR}/.+"`;
         rules.push({
             alert: "DataDiskFilling",

@@ -90,7 +90,7 @@ export const DOCKER_API_ALLOW_LIST: readonly DockerApiRequest[] = [
     },
 ];
 
-/** The requests a stack's proxy allows: those of its collector. */
+/** The requests a stack's proxy allows: those of its collector, and of Alloy, which runs in every stack (cAdvisor). */
 export function allowedRequests(collector: Collector): DockerApiRequest[] {
-    return DOCKER_API_ALLOW_LIST.filter((r) => r.collectors.includes(collector));
+    return DOCKER_API_ALLOW_LIST.filter((r) => r.collectors.includes(collector) || r.collectors.includes("alloy"));
 }

@@ -67,7 +67,7 @@ export function falcoRules(settings: Settings): FalcoItem[] {
     const name = (service: string) => containerName(settings.namePrefix, service);
     // Every long-running container of the stack: the configured collector (not always Promtail), the socket
     // proxy, and Grafana only when the stack runs it.
-    const stackServices = ["loki", settings.collector, SOCKET_PROXY_SERVICE, "prometheus", "alertmanager", ...(settings.grafana.externalUrl ? [] : ["grafana"]), "falco"];
+    const stackServices = ["loki", ...new Set([settings.collector, "alloy"]), SOCKET_PROXY_SERVICE, "prometheus", "alertmanager", ...(settings.grafana.externalUrl ? [] : ["grafana"]), "falco"];
     return [
         { list: "obs_stack_containers", items: stackServices.map(name) },
         // Only these read the Docker socket by design (the collector reaches it through the proxy).
@@ -83,7 +83,9 @@ export function falcoRules(settings: Settings): FalcoItem[] {
             // script's process after the script (comm "run.sh"), and run.sh execs `grafana server`.
             condition:
                 "spawned_process and container and container.name in (obs_stack_containers) and proc.name in (shell_binaries)" +
-                ` and not (container.name = ${name(settings.collector)} and proc.cmdline contains "GET ${COLLECTOR_READY_PATH[settings.collector]} ")` +
+                [...new Set([settings.collector, "alloy" as const])]
+                    .map((c) => ` and not (container.name = ${name(c)} and proc.cmdline contains "GET ${COLLECTOR_READY_PATH[c]} ")`)
+                    .join("") +
                 (settings.grafana.externalUrl ? "" : ` and not (container.name = ${name("grafana")} and proc.vpid = 1 and proc.cmdline = "sh ${START_SCRIPT}")`),
             output: "Shell spawned in stack container (container=%container.name user=%user.name cmdline=%proc.cmdline parent=%proc.pname)",
             priority: "WARNING",

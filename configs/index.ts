@@ -13,7 +13,9 @@ import { SOCKET_PROXY_CONFIG, renderSocketProxyConfig } from "./socketProxy";
 export function renderAll(settings: Settings): Record<string, string> {
     return {
         "loki/loki.yaml": renderLokiConfig(settings),
-        ...(settings.collector === "alloy" ? { "alloy/config.alloy": renderAlloyConfig(settings) } : { "promtail/promtail.yaml": renderPromtailConfig(settings) }),
+        // Alloy runs in every stack: the collector, or beside Promtail for the host and container metrics.
+        "alloy/config.alloy": renderAlloyConfig(settings),
+        ...(settings.collector === "promtail" ? { "promtail/promtail.yaml": renderPromtailConfig(settings) } : {}),
         [`socket-proxy/${SOCKET_PROXY_CONFIG}`]: renderSocketProxyConfig(settings),
         "prometheus/prometheus.yml": renderPrometheusConfig(settings),
         "prometheus/alerts.yml": renderAlertRules(settings),

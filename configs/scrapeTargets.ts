@@ -23,13 +23,11 @@ export function scrapeTargets(settings: Settings): ScrapeTarget[] {
             ? { job: "alloy", target: `alloy:${SERVICE_PORTS.alloy}` }
             : { job: "promtail", target: `promtail:${SERVICE_PORTS.promtail}` },
     ];
-    if (settings.collector === "alloy") {
-        // Alloy serves each exporter component's metrics on its own HTTP port.
-        targets.push(
-            { job: HOST_METRICS_JOB, target: `alloy:${SERVICE_PORTS.alloy}`, metricsPath: `/api/v0/component/${HOST_EXPORTER}/metrics` },
-            { job: CONTAINER_METRICS_JOB, target: `alloy:${SERVICE_PORTS.alloy}`, metricsPath: `/api/v0/component/${CONTAINER_EXPORTER}/metrics` },
-        );
-    }
+    // Alloy serves each exporter component's metrics on its own HTTP port, in every stack (beside Promtail too).
+    targets.push(
+        { job: HOST_METRICS_JOB, target: `alloy:${SERVICE_PORTS.alloy}`, metricsPath: `/api/v0/component/${HOST_EXPORTER}/metrics` },
+        { job: CONTAINER_METRICS_JOB, target: `alloy:${SERVICE_PORTS.alloy}`, metricsPath: `/api/v0/component/${CONTAINER_EXPORTER}/metrics` },
+    );
     if (!settings.grafana.externalUrl) targets.push({ job: "grafana", target: `grafana:${SERVICE_PORTS.grafana}` });
     if (settings.falco.enabled) targets.push({ job: "falco", target: `falco:${SERVICE_PORTS.falcoWeb}` });
     if (settings.demo.enabled) targets.push({ job: "demo-postgres", target: `demo-exporter:${SERVICE_PORTS.demoExporter}` });

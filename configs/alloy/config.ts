@@ -64,11 +64,16 @@ function stage(step: PipelineStep): Block {
 }
 
 /**
- * Logs: the same discovery, selection, labels and pipeline as Promtail's file (configs/collection.ts), through
- * the read-only Docker API proxy. Metrics: the host (CPU, memory, load, the disks under the data volumes) and
- * every container (cAdvisor), served on Alloy's HTTP port for Prometheus to scrape.
+ * Logs, when Alloy is the collector: the same discovery, selection, labels and pipeline as Promtail's file
+ * (configs/collection.ts), through the read-only Docker API proxy. Metrics, in every stack (beside Promtail too):
+ * the host (CPU, memory, load, the disks under the data volumes) and every container (cAdvisor), served on Alloy's
+ * HTTP port for Prometheus to scrape.
  */
 export function alloyConfig(settings: Settings): Block[] {
+    return [...(settings.collector === "alloy" ? logBlocks(settings) : []), ...metricBlocks()];
+}
+
+function logBlocks(settings: Settings): Block[] {
     const steps = pipelineSteps(settings);
     const retries = retrySchedule(settings);
     return [
@@ -105,6 +110,11 @@ export function alloyConfig(settings: Settings): Block[] {
                 },
             ],
         },
+    ];
+}
+
+function metricBlocks(): Block[] {
+    return [
         {
             name: "prometheus.exporter.unix",
             label: "host",

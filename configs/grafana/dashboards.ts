@@ -26,7 +26,7 @@ export function dashboardSpecs(settings: Settings): DashboardSpec[] {
             },
             { title: "Log lines per container", kind: "timeseries", description: "Lines per second collected, per container.", queries: [{ language: "logql", expr: `sum by (container) (rate(${all}[5m]))`, legend: "{{container}}" }] },
     ];
-    if (settings.collector === "alloy") healthPanels.push(...resourcePanels(settings));
+    healthPanels.push(...resourcePanels(settings));
     if (settings.falco.enabled) {
         healthPanels.push({
                 title: "Falco events by rule and priority",

@@ -16,7 +16,8 @@
  * | falco        | prints two JSON events, serves /metrics (busybox httpd)  | no Falco: proven in e2e.yml                                   |
  * | demoPostgres | prints PostgreSQL log lines                             | no PostgreSQL                                                 |
  * | demoExporter | serves /metrics with busybox httpd                      | no exporter                                                   |
- * | alloy        | not deployed: the tier runs every stack with Promtail   | Alloy's discovery through the proxy is proven in e2e.yml      |
+ * | alloy        | beside Promtail (the tier runs every stack with it):    | no Alloy: its exporters and its discovery through the proxy   |
+ * |              | its exporters' paths served by busybox httpd; real bash | are proven in e2e.yml                                         |
  *
  * Every stand-in also has busybox (sh, wget, nc...), which the tests use to probe from a container's place on
  * the network; the program never calls it where the real image lacks it, except the healthchecks that the
@@ -30,6 +31,8 @@ import { Service } from "../../settings/types";
 import { StandInFile, buildStandIns } from "../engine/docker";
 import { binary } from "../real/binaries";
 import { falcoEntries } from "../real/appLogs";
+import { CONTAINER_EXPORTER, HOST_EXPORTER } from "../../configs/alloy/config";
+import { COLLECTOR_READY_PATH } from "../../configs/collection";
 
 /** A dynamically linked binary with every library it loads, at the paths the loader looks for them. */
 export function withLibraries(bin: string, at: string): StandInFile[] {
@@ -88,6 +91,13 @@ export async function buildDeployedImages(docker: Docker): Promise<Record<Servic
             prometheus: withLibraries(binary("prometheus"), "/bin/prometheus"),
             alertmanager: [...withLibraries(binary("alertmanager"), "/bin/alertmanager"), ...DEBIAN_ALERTMANAGER_TEMPLATES.map((t) => ({ path: t, content: fs.readFileSync(t), mode: 0o444 }))],
             grafana: [METRICS("grafana"), script("/run.sh", serve(SERVICE_PORTS.grafana))],
+            // The paths Prometheus scrapes and the healthcheck asks (configs/scrapeTargets.ts, COLLECTOR_READY_PATH).
+            alloy: [
+                ...withLibraries(bash, "/bin/bash"),
+                ...[HOST_EXPORTER, CONTAINER_EXPORTER].map((id) => ({ ...METRICS(id), path: `/www/api/v0/component/${id}/metrics` })),
+                { path: `/www${COLLECTOR_READY_PATH.alloy}`, content: "Alloy is ready.\n", mode: 0o444 },
+                script("/bin/alloy", serve(SERVICE_PORTS.alloy)),
+            ],
             falco: [METRICS("falco"), { path: "/events.log", content: FALCO_LINES.join("\n") + "\n", mode: 0o444 }, script("/stand-in.sh", `cat /events.log\n${serve(SERVICE_PORTS.falcoWeb)}`)],
             demoPostgres: [{ path: "/lines.log", content: DEMO_POSTGRES_LINES.join("\n") + "\n", mode: 0o444 }, script("/stand-in.sh", "cat /lines.log\nexec sleep 3600")],
             demoExporter: [METRICS("demo-exporter"), script("/stand-in.sh", serve(SERVICE_PORTS.demoExporter))],
@@ -96,6 +106,7 @@ export async function buildDeployedImages(docker: Docker): Promise<Record<Servic
             socketProxy: ["docker-entrypoint.sh"],
             prometheus: ["/bin/prometheus"],
             alertmanager: ["/bin/alertmanager"],
+            alloy: ["/bin/alloy"],
             falco: ["/stand-in.sh"],
             demoPostgres: ["/stand-in.sh"],
             demoExporter: ["/stand-in.sh"],

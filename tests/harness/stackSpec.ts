@@ -172,6 +172,8 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
                 "socket-proxy": [apiNet],
                 loki: [lokiNet],
                 [settings.collector]: [stackNet, apiNet, lokiNet],
+                // Beside Promtail, Alloy only serves metrics: the Docker API for cAdvisor, no Loki.
+                ...(settings.collector === "promtail" ? { alloy: [stackNet, apiNet] } : {}),
                 grafana: [stackNet, lokiNet],
                 prometheus: [stackNet, lokiNet],
             };
@@ -392,8 +394,15 @@ export function foundationSpec(stack: string, program: { run: () => ProgramRun; 
         const collector = () => container(program.run(), settings.collector);
         const view = () => collectorView(program.run(), settings);
         test("the collector the stack file names, and only that one; limits and image from settings", () => {
-            const other = settings.collector === "alloy" ? "promtail" : "alloy";
-            expect(byType(program.run(), CONTAINER).filter((c) => label(c, "observability.component") === other)).toEqual([]);
+            const running = (service: string) => byType(program.run(), CONTAINER).filter((c) => !isSeed(c) && label(c, "observability.component") === service);
+            if (settings.collector === "alloy") expect(running("promtail")).toEqual([]);
+            else {
+                // Beside Promtail, Alloy runs its exporters only: no log component in its file, so no line is sent twice.
+                expect(running("alloy")).toHaveLength(1);
+                const file = reveal(seed(program.run(), "alloy").inputs.uploads).find((u: any) => u.file.endsWith("/config.alloy")).content as string;
+                expect(file).toContain("prometheus.exporter.cadvisor");
+                expect(file).not.toMatch(/loki\.(source|write|process)|discovery\.docker/);
+            }
             expect(collector().inputs.memory).toBe(settings.resources[settings.collector].memoryMb);
             expect(image(program.run(), settings.collector)).toBe(settings.images[settings.collector]);
         });
