@@ -50,7 +50,7 @@ test("the wait fails without a firing alert for that container (a resolved one, 
     await post(grafanaPayload("firing", "other-app"));
     const r = wait("web");
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/no firing "Error rate per container" alert for web/);
+    expect(r.stderr).toMatch(/no firing "Error rate per container" alert for container=web/);
 });
 
 test("the wait succeeds once the firing alert for that container arrives", async () => {
@@ -63,4 +63,27 @@ test("the wait succeeds once the firing alert for that container arrives", async
 test("the wait fails when the receiver is not there", () => {
     const r = spawnSync(process.execPath, [path.join(DIR, "waitForAlert.mjs"), "http://127.0.0.1:9", "A", "b", "1"], { encoding: "utf8", env: { ...process.env, POLL_MS: "200" } });
     expect(r.status).toBe(1);
+});
+
+/** A notification as Alertmanager's webhook sends it (prometheus/alertmanager notify/webhook Message). */
+function alertmanagerPayload(status: "firing" | "resolved") {
+    return {
+        receiver: "obs-dev-webhook",
+        status,
+        alerts: [{ status, labels: { alertname: "LokiDown", environment: "dev", instance: "loki:3100", job: "loki", severity: "critical" }, annotations: {} }],
+        groupLabels: { alertname: "LokiDown", environment: "dev" },
+        version: "4",
+    };
+}
+
+test("Prometheus' alerts through Alertmanager: matched by a label, firing then resolved", async () => {
+    const waitFor = (status: string) =>
+        spawnSync(process.execPath, [path.join(DIR, "waitForAlert.mjs"), url, "LokiDown", "job=loki", "1", status], { encoding: "utf8", env: { ...process.env, POLL_MS: "200" } });
+    expect(waitFor("firing").status).toBe(1);
+    await post(alertmanagerPayload("firing"));
+    expect(waitFor("firing").status).toBe(0);
+    expect(waitFor("resolved").status).toBe(1);
+    await post(alertmanagerPayload("resolved"));
+    const r = waitFor("resolved");
+    expect([r.status, r.stdout]).toEqual([0, expect.stringMatching(/resolved "LokiDown" for job=loki received/)]);
 });
