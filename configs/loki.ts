@@ -64,7 +64,7 @@ export function lokiConfig(settings: Settings): LokiConfig {
         ingester: { wal: { enabled: true, dir: `${LOKI_DATA_DIR}/wal` } },
         compactor: {
             working_directory: `${LOKI_DATA_DIR}/compactor`,
-            compaction_interval: "10m",
+            compaction_interval: formatDuration(loki.compactionInterval.seconds),
             retention_enabled: true,
             retention_delete_delay: formatDuration(loki.deleteDelay.seconds),
             retention_delete_worker_count: 150,

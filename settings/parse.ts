@@ -63,6 +63,9 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
             d.seconds % 86400 === 0 ? undefined : "must be a whole number of days (a multiple of Loki's 24h index period), e.g. 72h or 30d",
         ),
         deleteDelay: lokiFields.duration("deleteDelay", "2h"),
+        // How often the compactor applies retention (and, after a start, how long it first waits: Loki 3.7
+        // tables_manager.go "waiting <interval> for ring to stay stable").
+        compactionInterval: lokiFields.duration("compactionInterval", "10m", (d) => (d.seconds >= 60 && d.seconds <= 86400 ? undefined : "must be from 1m to 24h")),
         ingestionRateMb: lokiFields.number("ingestionRateMb", 4, 0.1, 1024),
         ingestionBurstSizeMb: lokiFields.number("ingestionBurstSizeMb", 6, 0.1, 1024),
     };

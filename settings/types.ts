@@ -79,6 +79,8 @@ export interface Settings {
         readonly retention: Duration;
         readonly deleteDelay: Duration;
         readonly ingestionRateMb: number;
+        /** How often the compactor applies retention. */
+        readonly compactionInterval: Duration;
         readonly ingestionBurstSizeMb: number;
     };
     readonly collector: Collector;
