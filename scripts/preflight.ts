@@ -34,13 +34,17 @@ function secretsProvider(stackFile: string): string | undefined {
 }
 
 /** Whether a Docker engine answers its `/_ping` endpoint; undefined when it cannot be checked from here (ssh://). */
+/** Where an HTTP request reaches the engine from here: its unix socket or TCP address; undefined over ssh://. */
+function engineTarget(dockerHost: string): http.RequestOptions | undefined {
+    if (dockerHost.startsWith("unix://")) return { socketPath: dockerHost.slice("unix://".length) };
+    if (!dockerHost.startsWith("tcp://")) return undefined;
+    const url = new URL(`http://${dockerHost.slice("tcp://".length)}`);
+    return { host: url.hostname, port: Number(url.port) };
+}
+
 export function pingDocker(dockerHost: string, timeoutMs = 3000): Promise<boolean | undefined> {
-    let target: http.RequestOptions;
-    if (dockerHost.startsWith("unix://")) target = { socketPath: dockerHost.slice("unix://".length) };
-    else if (dockerHost.startsWith("tcp://")) {
-        const url = new URL(`http://${dockerHost.slice("tcp://".length)}`);
-        target = { host: url.hostname, port: Number(url.port) };
-    } else return Promise.resolve(undefined);
+    const target = engineTarget(dockerHost);
+    if (!target) return Promise.resolve(undefined);
     return new Promise((resolve) => {
         const req = http.get({ ...target, path: "/_ping", timeout: timeoutMs }, (res) => {
             res.resume();
@@ -54,12 +58,8 @@ export function pingDocker(dockerHost: string, timeoutMs = 3000): Promise<boolea
 
 /** Where the engine keeps its layers, as its `/info` says (DockerRootDir, Driver); undefined when not readable from here. */
 export function engineStorage(dockerHost: string, timeoutMs = 3000): Promise<{ root: string; driver: string } | undefined> {
-    let target: http.RequestOptions;
-    if (dockerHost.startsWith("unix://")) target = { socketPath: dockerHost.slice("unix://".length) };
-    else if (dockerHost.startsWith("tcp://")) {
-        const url = new URL(`http://${dockerHost.slice("tcp://".length)}`);
-        target = { host: url.hostname, port: Number(url.port) };
-    } else return Promise.resolve(undefined);
+    const target = engineTarget(dockerHost);
+    if (!target) return Promise.resolve(undefined);
     return new Promise((resolve) => {
         const req = http.get({ ...target, path: "/info", timeout: timeoutMs }, (res) => {
             const chunks: Buffer[] = [];
