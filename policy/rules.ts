@@ -70,7 +70,8 @@ const SOCKET_PATHS = [DOCKER_SOCKET, "/run/docker.sock"];
 /**
  * The host paths the stack reads, each for one reason: the Docker socket (the API proxy; Falco's container plugin),
  * the host's processes and its user and group names (Falco), the kernel's tracing (Falco), the cgroup tree
- * (Alloy's container metrics). Anything else of the host (`/`, `/etc`, `/root`, `/var/lib/docker`) stays out.
+ * (Alloy's container metrics). Anything else of the host (`/`, `/etc`, `/root`, `/var/lib/docker` but the layer IDs
+ * below) stays out.
  */
 const HOST_PATHS = [...SOCKET_PATHS, "/proc", "/etc/passwd", "/etc/group", "/sys/kernel/tracing", "/sys/fs/cgroup"];
 /** Each container's layer ID below the engine's root (cAdvisor: configs/alloy/config.ts layerIdsDir), and nothing else there. */
