@@ -18,6 +18,8 @@ export interface GrafanaContentArgs {
     /** Loki and Prometheus as Grafana reaches them. */
     readonly lokiUrl: pulumi.Input<string>;
     readonly prometheusUrl: pulumi.Input<string>;
+    /** The stack's Alertmanager as Grafana reaches it, so Grafana lists Prometheus' alerts (the stack's own Grafana only). */
+    readonly alertmanagerUrl?: pulumi.Input<string>;
     /** Webhook or Slack URL of the contact point; a secret. */
     readonly contactPointUrl?: pulumi.Output<string>;
     /** Resources that must be ready before Grafana's API is called (the stack's own Grafana container). */
@@ -48,6 +50,22 @@ export class GrafanaContent extends pulumi.ComponentResource {
             { name: `Prometheus (${settings.environment})`, type: "prometheus", uid: uids.prometheus, url: args.prometheusUrl, accessMode: "proxy", isDefault: !external, jsonDataEncoded: JSON.stringify({ httpMethod: "POST" }) },
             o,
         );
+        if (args.alertmanagerUrl) {
+            // Grafana's Alertmanager datasource (docs: datasources/alertmanager, provisioning example): Prometheus'
+            // alerts and silences in Grafana's alerting pages; Grafana's own alerts stay with Grafana.
+            new grafana.oss.DataSource(
+                `${name}-alertmanager`,
+                {
+                    name: `Alertmanager (${settings.environment})`,
+                    type: "alertmanager",
+                    uid: `${settings.namePrefix}-alertmanager`,
+                    url: args.alertmanagerUrl,
+                    accessMode: "proxy",
+                    jsonDataEncoded: JSON.stringify({ implementation: "prometheus", handleGrafanaManagedAlerts: false }),
+                },
+                o,
+            );
+        }
         const folder = new grafana.oss.Folder(`${name}-folder`, { title: `Observability stack (${settings.environment})`, uid: `${settings.namePrefix}-stack` }, o);
 
         const withDs = { ...o, dependsOn: [lokiDs, promDs] };

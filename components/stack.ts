@@ -93,7 +93,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         }
         const grafana = settings.grafana.externalUrl
             ? this.externalGrafana(name, args)
-            : this.ownGrafana(name, args, [network.name, lokiNetwork.name], childOpts, loki, prometheus);
+            : this.ownGrafana(name, args, [network.name, lokiNetwork.name], childOpts, loki, prometheus, alertmanager);
         if (settings.demo.enabled) {
             new DemoWorkload(`${name}-demo`, { settings, networkName: network.name }, { ...childOpts, dependsOn: [collector] });
         }
@@ -124,6 +124,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         childOpts: pulumi.ComponentResourceOptions,
         loki: Loki,
         prometheus: Prometheus,
+        alertmanager: Alertmanager,
     ): GrafanaEndpoint {
         const { settings, secrets } = args;
         const own = new Grafana(
@@ -139,6 +140,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 auth: pulumi.secret(pulumi.interpolate`${settings.grafana.adminUser}:${own.adminPassword}`),
                 lokiUrl: loki.url,
                 prometheusUrl: prometheus.url,
+                alertmanagerUrl: alertmanager.url,
                 contactPointUrl: secrets.contactPointUrl,
                 readyAfter: [own.ready],
             },

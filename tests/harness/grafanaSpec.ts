@@ -69,10 +69,14 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
             const ds = byType(run(), T.datasource);
             // The stack's own Grafana: the private network. An external one: the URLs the stack file gives.
             const external = settings.grafana.externalUrl !== undefined;
+            // The stack's Alertmanager too, for its own Grafana only: a Grafana elsewhere cannot reach the private network.
             expect(ds.map((d) => [d.inputs.type, d.inputs.uid, d.inputs.url]).sort()).toEqual([
+                ...(external ? [] : [["alertmanager", `${settings.namePrefix}-alertmanager`, "http://alertmanager:9093"]]),
                 ["loki", `${settings.namePrefix}-loki`, external ? settings.grafana.lokiUrl : "http://loki:3100"],
                 ["prometheus", `${settings.namePrefix}-prometheus`, external ? settings.grafana.prometheusUrl : "http://prometheus:9090"],
             ]);
+            const am = ds.find((d) => d.inputs.type === "alertmanager");
+            if (am) expect(JSON.parse(am.inputs.jsonDataEncoded)).toEqual({ implementation: "prometheus", handleGrafanaManagedAlerts: false });
         });
         test("the default datasource is set in the stack's own Grafana only, never in a shared one", () => {
             const prom = byType(run(), T.datasource).find((d) => d.inputs.type === "prometheus")!;
@@ -190,7 +194,8 @@ export function grafanaSpec(stack: string, program: { run: () => ProgramRun; set
         test("datasources are queried by Grafana's server (the browser cannot reach the private network)", () => {
             for (const d of byType(run(), T.datasource)) {
                 expect(d.inputs.accessMode).toBe("proxy");
-                expect(d.inputs.name).toBe(`${d.inputs.type === "loki" ? "Loki" : "Prometheus"} (${settings.environment})`);
+                const kind = { loki: "Loki", prometheus: "Prometheus", alertmanager: "Alertmanager" }[d.inputs.type as string];
+                expect(d.inputs.name).toBe(`${kind} (${settings.environment})`);
                 expect(Object.keys(JSON.parse(d.inputs.jsonDataEncoded)).length).toBeGreaterThan(0);
             }
             // Queries go in the request body: long dashboard expressions are not cut by URL length limits.
