@@ -18,7 +18,9 @@ import { LocalPipeline, startLocalPipeline } from "./localConfigs";
 import { entries, until } from "./loki";
 
 const OUTAGE_SECONDS = 30;
-const settingsWith = (tolerance: string): Settings => parseSettings("prod", rawConfig(stackConfig("prod", { "observability:outageTolerance": tolerance })));
+// The test's own application label: another real-tier file running beside this one must not collect its lines.
+const settingsWith = (tolerance: string): Settings =>
+    parseSettings("prod", rawConfig(stackConfig("prod", { "observability:outageTolerance": tolerance, "observability:applicationLabel": `outage.test=${process.pid}` })));
 
 let docker: Docker;
 let image: string;
@@ -81,7 +83,7 @@ test(`outageTolerance 1m: a ${OUTAGE_SECONDS} s outage loses no line and duplica
 test(`outageTolerance 5s: the same outage drops a batch, and Promtail counts it`, async () => {
     const settings = settingsWith("5s");
     expect(retrySchedule(settings).maxRetries).toBe(4);
-    const { written, stored, dropped } = await outage(settings, "outage-dropped", 30_000);
+    const { written, stored, dropped } = await outage(settings, "outage-dropped", 15_000);
     const missing = written.filter((n) => !stored.includes(n));
     console.log(`outage ${OUTAGE_SECONDS} s, tolerance 5s (${retrySchedule(settings).maxRetries} retries): ${written.length} lines written, ${stored.length} stored, ${missing.length} missing, ${dropped} dropped`);
     expect(missing.length).toBeGreaterThan(0);
