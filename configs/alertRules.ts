@@ -117,20 +117,18 @@ export function alertRules(settings: Settings): RuleFile {
             },
         },
     );
-    {
-        // The host exporter (Alloy, in every stack) sees the disks holding Loki's and Prometheus's volumes (mounted under DATA_MOUNT_DIR).
-        const disk = `job="${HOST_METRICS_JOB}", mountpoint=~"${DATA_MOUNT_DIR}/.+"`;
-        rules.push({
-            alert: "DataDiskFilling",
-            expr: `1 - node_filesystem_avail_bytes{${disk}} / node_filesystem_size_bytes{${disk}} > ${settings.alerts.dataDiskUsedRatio}`,
-            for: "10m",
-            labels: { severity: "warning" },
-            annotations: {
-                summary: "The disk under a data volume is filling up",
-                description: `More than ${percent(settings.alerts.dataDiskUsedRatio)} of the disk holding {{ $labels.mountpoint }} is used; Loki and Prometheus stop writing when it is full.`,
-            },
-        });
-    }
+    // The host exporter (Alloy, in every stack) sees the disks holding Loki's and Prometheus's volumes (mounted under DATA_MOUNT_DIR).
+    const disk = `job="${HOST_METRICS_JOB}", mountpoint=~"${DATA_MOUNT_DIR}/.+"`;
+    rules.push({
+        alert: "DataDiskFilling",
+        expr: `1 - node_filesystem_avail_bytes{${disk}} / node_filesystem_size_bytes{${disk}} > ${settings.alerts.dataDiskUsedRatio}`,
+        for: "10m",
+        labels: { severity: "warning" },
+        annotations: {
+            summary: "The disk under a data volume is filling up",
+            description: `More than ${percent(settings.alerts.dataDiskUsedRatio)} of the disk holding {{ $labels.mountpoint }} is used; Loki and Prometheus stop writing when it is full.`,
+        },
+    });
     return { groups: [{ name: "observability-stack", rules }] };
 }
 

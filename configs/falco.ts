@@ -65,8 +65,8 @@ type FalcoItem =
 /** Rules for this stack, on top of Falco's default rules (whose macros they use). */
 export function falcoRules(settings: Settings): FalcoItem[] {
     const name = (service: string) => containerName(settings.namePrefix, service);
-    // Every long-running container of the stack: the configured collector (not always Promtail), the socket
-    // proxy, and Grafana only when the stack runs it.
+    // Every long-running container of the stack: the configured collector and Alloy (beside Promtail for metrics),
+    // the socket proxy, Alertmanager, and Grafana only when the stack runs it.
     const stackServices = ["loki", ...new Set([settings.collector, "alloy"]), SOCKET_PROXY_SERVICE, "prometheus", "alertmanager", ...(settings.grafana.externalUrl ? [] : ["grafana"]), "falco"];
     return [
         { list: "obs_stack_containers", items: stackServices.map(name) },
@@ -75,7 +75,8 @@ export function falcoRules(settings: Settings): FalcoItem[] {
         {
             rule: "Shell in observability stack container",
             desc: "A shell was started inside one of the stack's own containers; none of them runs one in normal operation.",
-            // Two shells are the stack's own. The collector's healthcheck: bash requesting its readiness endpoint. Grafana's
+            // Two kinds of shell are the stack's own. The collectors' healthchecks (Alloy's too, beside Promtail): bash
+            // requesting the readiness endpoint. Grafana's
             // entrypoint, `/bin/sh /config/start.sh` (components/grafana.ts), as the container's first process: proc.vpid
             // is the pid in the container's namespace, 1 only for the process the engine started, never for a
             // `docker exec`; proc.cmdline is proc.name and its arguments (falcosecurity/libs 0.25.4,
