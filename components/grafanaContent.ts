@@ -6,7 +6,7 @@ import { buildDashboard } from "../configs/grafana/panels";
 import { datasourceUids } from "../configs/grafana/selectors";
 import { stableJson } from "../configs/grafana/json";
 import { Settings } from "../settings/types";
-import { formatDuration } from "../settings/units";
+import { notificationTiming } from "../configs/alertmanager";
 
 export interface GrafanaContentArgs {
     /** Validated stack settings. */
@@ -128,16 +128,10 @@ function alertRouting(
     const contactPoint = new grafana.alerting.ContactPoint(`${name}-contact-point`, args, { ...opts, ...ignore });
     if (settings.grafana.externalUrl) {
         // Simplified routing requires alertname and grafana_folder among the grouping labels.
-        return { perRule: { contactPoint: contactPoint.name, groupBies: ["alertname", "grafana_folder", "container"], ...grouping(settings) } };
+        return { perRule: { contactPoint: contactPoint.name, groupBies: ["alertname", "grafana_folder", "container"], ...notificationTiming(settings) } };
     }
-    new grafana.alerting.NotificationPolicy(`${name}-policy`, { contactPoint: contactPoint.name, groupBies: ["alertname", "container"], ...grouping(settings) }, opts);
+    new grafana.alerting.NotificationPolicy(`${name}-policy`, { contactPoint: contactPoint.name, groupBies: ["alertname", "container"], ...notificationTiming(settings) }, opts);
     return {};
-}
-
-/** Batching and repeats from the settings, the same as Alertmanager's route (configs/alertmanager.ts). */
-function grouping(settings: Settings): { groupWait: string; groupInterval: string; repeatInterval: string } {
-    const { groupWait, groupInterval, repeatInterval } = settings.alerts;
-    return { groupWait: formatDuration(groupWait.seconds), groupInterval: formatDuration(groupInterval.seconds), repeatInterval: formatDuration(repeatInterval.seconds) };
 }
 
 function contactPointArgs(settings: Settings, url: pulumi.Output<string> | undefined): grafana.alerting.ContactPointArgs | undefined {

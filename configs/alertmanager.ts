@@ -40,14 +40,8 @@ export interface AlertmanagerConfig {
 export function alertmanagerConfig(settings: Settings, secrets: AlertmanagerSecrets): AlertmanagerConfig {
     const cp = settings.grafana.contactPoint;
     const receiver = cp.kind === "none" ? "none" : `${settings.namePrefix}-${cp.kind}`;
-    const { groupWait, groupInterval, repeatInterval } = settings.alerts;
-    const route = {
-        receiver,
-        group_by: ALERT_GROUP_BY,
-        group_wait: formatDuration(groupWait.seconds),
-        group_interval: formatDuration(groupInterval.seconds),
-        repeat_interval: formatDuration(repeatInterval.seconds),
-    };
+    const timing = notificationTiming(settings);
+    const route = { receiver, group_by: ALERT_GROUP_BY, group_wait: timing.groupWait, group_interval: timing.groupInterval, repeat_interval: timing.repeatInterval };
     const smtp = settings.grafana.smtp;
     const global =
         cp.kind === "email" && smtp
@@ -59,6 +53,12 @@ export function alertmanagerConfig(settings: Settings, secrets: AlertmanagerSecr
               }
             : undefined;
     return { ...(global ? { global } : {}), route, receivers: [receiverFor(cp.kind, receiver, cp.addresses, secrets)] };
+}
+
+/** Batching and repeats of notifications, the same for Alertmanager's route and Grafana's notification policy. */
+export function notificationTiming(settings: Settings): { groupWait: string; groupInterval: string; repeatInterval: string } {
+    const { groupWait, groupInterval, repeatInterval } = settings.alerts;
+    return { groupWait: formatDuration(groupWait.seconds), groupInterval: formatDuration(groupInterval.seconds), repeatInterval: formatDuration(repeatInterval.seconds) };
 }
 
 function receiverFor(kind: Settings["grafana"]["contactPoint"]["kind"], name: string, addresses: readonly string[], secrets: AlertmanagerSecrets): Receiver {
