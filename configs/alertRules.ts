@@ -1,7 +1,7 @@
 import { Settings } from "../settings/types";
 import { formatDuration } from "../settings/units";
-import { DATA_MOUNT_DIR } from "./alloy/config";
-import { HOST_METRICS_JOB, scrapeTargets } from "./scrapeTargets";
+import { dataDiskUsage } from "./dataDisks";
+import { scrapeJobNames } from "./scrapeTargets";
 import { toYaml } from "./yaml";
 
 /** A Prometheus alerting rule as typed data. */
@@ -47,7 +47,7 @@ const DOWN_ALERTS: Array<{ job: string; alert: string; what: string }> = [
 
 /** The stack's own alerts: only for services this stack actually scrapes. */
 export function alertRules(settings: Settings): RuleFile {
-    const jobs = new Set(scrapeTargets(settings).map((t) => t.job));
+    const jobs = new Set(scrapeJobNames(settings));
     const downFor = formatDuration(settings.alerts.downFor.seconds);
     const covered = DOWN_ALERTS.filter((d) => jobs.has(d.job));
     const rules: AlertRule[] = covered.map((d) => ({
@@ -117,16 +117,16 @@ export function alertRules(settings: Settings): RuleFile {
             },
         },
     );
-    // The host exporter (Alloy, in every stack) sees the disks holding Loki's and Prometheus's volumes (mounted under DATA_MOUNT_DIR).
-    const disk = `job="${HOST_METRICS_JOB}", mountpoint=~"${DATA_MOUNT_DIR}/.+"`;
+    // Docker: the host exporter (Alloy, in every stack) sees the disks holding Loki's and Prometheus's volumes; Kubernetes: the kubelet's PVC statistics.
+    const disk = dataDiskUsage(settings);
     rules.push({
         alert: "DataDiskFilling",
-        expr: `1 - node_filesystem_avail_bytes{${disk}} / node_filesystem_size_bytes{${disk}} > ${settings.alerts.dataDiskUsedRatio}`,
+        expr: `${disk.expr} > ${settings.alerts.dataDiskUsedRatio}`,
         for: "10m",
         labels: { severity: "warning" },
         annotations: {
             summary: "The disk under a data volume is filling up",
-            description: `More than ${percent(settings.alerts.dataDiskUsedRatio)} of the disk holding {{ $labels.mountpoint }} is used; Loki and Prometheus stop writing when it is full.`,
+            description: `More than ${percent(settings.alerts.dataDiskUsedRatio)} of the disk holding {{ $labels.${disk.label} }} is used; Loki and Prometheus stop writing when it is full.`,
         },
     });
     return { groups: [{ name: "observability-stack", rules }] };

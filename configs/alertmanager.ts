@@ -14,17 +14,26 @@ export const ALERT_GROUP_BY = ["alertname", "environment"];
 export interface AlertmanagerSecrets {
     readonly contactPointUrl?: string;
     readonly smtpPassword?: string;
+    /**
+     * Kubernetes: the secrets are files of a mounted Secret in this directory (keys SECRET_FILES), referenced by the
+     * `*_file` fields (webhook url_file and slack api_url_file from Alertmanager 0.28, smtp_auth_password_file), so
+     * the file itself, a ConfigMap there, holds none.
+     */
+    readonly fileDir?: string;
 }
+
+/** The keys of the Secret mounted at AlertmanagerSecrets.fileDir. */
+export const SECRET_FILES = { contactPointUrl: "contact-point-url", smtpPassword: "smtp-password" } as const;
 
 interface Receiver {
     name: string;
     email_configs?: Array<{ to: string; send_resolved: boolean }>;
-    webhook_configs?: Array<{ url: string; send_resolved: boolean }>;
-    slack_configs?: Array<{ api_url: string; send_resolved: boolean }>;
+    webhook_configs?: Array<{ url?: string; url_file?: string; send_resolved: boolean }>;
+    slack_configs?: Array<{ api_url?: string; api_url_file?: string; send_resolved: boolean }>;
 }
 
 export interface AlertmanagerConfig {
-    global?: { smtp_smarthost: string; smtp_from: string; smtp_auth_username?: string; smtp_auth_password?: string };
+    global?: { smtp_smarthost: string; smtp_from: string; smtp_auth_username?: string; smtp_auth_password?: string; smtp_auth_password_file?: string };
     route: { receiver: string; group_by: string[]; group_wait: string; group_interval: string; repeat_interval: string };
     receivers: Receiver[];
 }
@@ -49,7 +58,14 @@ export function alertmanagerConfig(settings: Settings, secrets: AlertmanagerSecr
                   smtp_smarthost: smtp.host,
                   smtp_from: smtp.from,
                   // STARTTLS stays required (Alertmanager's default): a relay without it fails loudly in its log.
-                  ...(smtp.user ? { smtp_auth_username: smtp.user, smtp_auth_password: required(secrets.smtpPassword, "smtpPassword") } : {}),
+                  ...(smtp.user
+                      ? {
+                            smtp_auth_username: smtp.user,
+                            ...(secrets.fileDir
+                                ? { smtp_auth_password_file: `${secrets.fileDir}/${SECRET_FILES.smtpPassword}` }
+                                : { smtp_auth_password: required(secrets.smtpPassword, "smtpPassword") }),
+                        }
+                      : {}),
               }
             : undefined;
     return { ...(global ? { global } : {}), route, receivers: [receiverFor(cp.kind, receiver, cp.addresses, secrets)] };
@@ -66,12 +82,16 @@ function receiverFor(kind: Settings["grafana"]["contactPoint"]["kind"], name: st
         case "email":
             return { name, email_configs: [{ to: addresses.join(", "), send_resolved: true }] };
         case "webhook":
-            return { name, webhook_configs: [{ url: required(secrets.contactPointUrl, "contactPointUrl"), send_resolved: true }] };
+            return { name, webhook_configs: [{ ...(secrets.fileDir ? { url_file: urlFile(secrets.fileDir) } : { url: required(secrets.contactPointUrl, "contactPointUrl") }), send_resolved: true }] };
         case "slack":
-            return { name, slack_configs: [{ api_url: required(secrets.contactPointUrl, "contactPointUrl"), send_resolved: true }] };
+            return { name, slack_configs: [{ ...(secrets.fileDir ? { api_url_file: urlFile(secrets.fileDir) } : { api_url: required(secrets.contactPointUrl, "contactPointUrl") }), send_resolved: true }] };
         case "none":
             return { name };
     }
+}
+
+function urlFile(dir: string): string {
+    return `${dir}/${SECRET_FILES.contactPointUrl}`;
 }
 
 function required(value: string | undefined, key: string): string {

@@ -11,8 +11,10 @@ export const DOCKER_SOCKET = "/var/run/docker.sock";
 export const SOCKET_PROXY_SERVICE = "socket-proxy";
 /** The readiness endpoint each collector's healthcheck requests (Alloy: /-/ready; Promtail: /ready). */
 export const COLLECTOR_READY_PATH: Record<Settings["collector"], string> = { alloy: "/-/ready", promtail: "/ready" };
-/** The value of the `job` label on every collected stream. */
-export const LOG_JOB = "docker";
+/** The value of the `job` label on every collected stream: where the logs come from. */
+export function logJob(settings: Settings): string {
+    return settings.platform;
+}
 
 /**
  * A line that starts a new log record in a Python application: an ISO date, a bracketed date,
@@ -57,7 +59,7 @@ function labelRules(settings: Settings): RelabelRule[] {
         // Compose's service label first; the stack's own component label wins for its containers.
         { source_labels: [dockerMetaLabel("com.docker.compose.service")], regex: "(.+)", target_label: "service" },
         { source_labels: [dockerMetaLabel(LABELS.component)], regex: "(.+)", target_label: "service" },
-        { target_label: "job", replacement: LOG_JOB },
+        { target_label: "job", replacement: logJob(settings) },
         { target_label: "environment", replacement: settings.environment },
     ];
 }
@@ -65,6 +67,40 @@ function labelRules(settings: Settings): RelabelRule[] {
 /** Discovered containers → the ones collected, with the labels every dashboard and alert selects on. */
 export function relabelRules(settings: Settings): RelabelRule[] {
     return [...selectionRules(settings), ...labelRules(settings)];
+}
+
+const k8sLabel = (label: string) => `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, "_")}`;
+const K8S_NAMESPACE = "__meta_kubernetes_namespace";
+const K8S_CONTAINER = "__meta_kubernetes_pod_container_name";
+/** Every chart labels its pods with the release (Kubernetes' recommended labels); the stack's releases are `<prefix>-<chart>`. */
+const K8S_RELEASE = k8sLabel("app.kubernetes.io/instance");
+
+/**
+ * The same selection and labels on Kubernetes: the stack's own pods (its namespace, its releases), the applications'
+ * containers by name, pods carrying the application label. `container` is the pod's container name, and for the
+ * stack's pods `<prefix>-<container>` (`<prefix>-falco`, `<prefix>-loki`), the names the stack's containers have on
+ * Docker; `service` is the pod's app.kubernetes.io/name (else its `app` label), which the charts set to loki, falco,
+ * alloy, grafana, prometheus, alertmanager: Docker's component names. `__path__` is the container's log files under
+ * /var/log/pods (the kubelet's layout: <namespace>_<pod>_<uid>/<container>/<restart>.log).
+ */
+export function kubernetesRelabelRules(settings: Settings, namespace: string): RelabelRule[] {
+    const mark = (sources: string[], regex: string): RelabelRule => ({ source_labels: sources, regex, target_label: COLLECT, replacement: "true" });
+    const ours = `${escapeRegex(namespace)};${escapeRegex(settings.namePrefix)}-.+`;
+    const rules = [mark([K8S_NAMESPACE, K8S_RELEASE], ours)];
+    if (settings.applications.length > 0) rules.push(mark([K8S_CONTAINER], `(${settings.applications.map((a) => escapeRegex(a.name)).join("|")})`));
+    if (settings.applicationLabel) rules.push(mark([k8sLabel(settings.applicationLabel.key)], escapeRegex(settings.applicationLabel.value)));
+    rules.push({ source_labels: [COLLECT], regex: "true", action: "keep" });
+    return [
+        ...rules,
+        { source_labels: [K8S_CONTAINER], regex: "(.+)", target_label: "container" },
+        { source_labels: [K8S_NAMESPACE, K8S_RELEASE, K8S_CONTAINER], regex: `${ours};(.+)`, target_label: "container", replacement: `${settings.namePrefix}-$1` },
+        { source_labels: [k8sLabel("app")], regex: "(.+)", target_label: "service" },
+        { source_labels: [k8sLabel("app.kubernetes.io/name")], regex: "(.+)", target_label: "service" },
+        { source_labels: [K8S_NAMESPACE], regex: "(.+)", target_label: "namespace" },
+        { target_label: "job", replacement: logJob(settings) },
+        { target_label: "environment", replacement: settings.environment },
+        { source_labels: ["__meta_kubernetes_pod_uid", K8S_CONTAINER], regex: "(.+);(.+)", target_label: "__path__", replacement: "/var/log/pods/*$1/$2/*.log" },
+    ];
 }
 
 /** Stream selector of the containers whose Python tracebacks are joined into one entry. */

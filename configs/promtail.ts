@@ -1,7 +1,7 @@
 import { RetrySchedule, retrySchedule } from "./retries";
 import { SERVICE_PORTS } from "../settings/defaults";
 import { Settings } from "../settings/types";
-import { LOG_JOB, PipelineStep, RelabelRule, SOCKET_PROXY_SERVICE, pipelineSteps, relabelRules } from "./collection";
+import { logJob, PipelineStep, RelabelRule, SOCKET_PROXY_SERVICE, pipelineSteps, relabelRules } from "./collection";
 import { toYaml } from "./yaml";
 
 export const PROMTAIL_POSITIONS_DIR = "/promtail";
@@ -49,7 +49,7 @@ export function promtailConfig(settings: Settings): PromtailConfig {
         clients: [{ url: `http://loki:${SERVICE_PORTS.loki}/loki/api/v1/push`, backoff_config: backoffConfig(retrySchedule(settings)) }],
         scrape_configs: [
             {
-                job_name: LOG_JOB,
+                job_name: logJob(settings),
                 docker_sd_configs: [{ host: `tcp://${SOCKET_PROXY_SERVICE}:${SERVICE_PORTS.socketProxy}`, refresh_interval: "15s" }],
                 relabel_configs: relabelRules(settings),
                 pipeline_stages: pipelineSteps(settings).map(stage),

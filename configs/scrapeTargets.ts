@@ -1,6 +1,7 @@
 import { SERVICE_PORTS } from "../settings/defaults";
 import { Settings } from "../settings/types";
 import { CONTAINER_EXPORTER, HOST_EXPORTER } from "./alloy/config";
+import { kubernetesScrapeConfigs } from "./kubernetes/scrape";
 
 /** Prometheus jobs of the host's and the containers' metrics (Alloy's exporters). */
 export const HOST_METRICS_JOB = "node";
@@ -35,4 +36,10 @@ export function scrapeTargets(settings: Settings): ScrapeTarget[] {
         if (app.metrics) targets.push({ job: app.name, target: app.metrics });
     }
     return targets;
+}
+
+/** The names of Prometheus' jobs, whichever platform: alerts exist only for what is scraped. */
+export function scrapeJobNames(settings: Settings): string[] {
+    if (settings.platform === "kubernetes") return kubernetesScrapeConfigs(settings).map((j) => j.job_name);
+    return scrapeTargets(settings).map((t) => t.job);
 }

@@ -1,5 +1,6 @@
 import { PolicyPack, PolicyResource as SdkResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { PolicyResource, RULES } from "./rules";
+import { PolicyResource, Rule, RULES } from "./rules";
+import { KUBERNETES_RULES } from "./kubernetesRules";
 import { StackView } from "./stackView";
 
 /** A resource as the rules see it; the engine's property dependencies say which image, volume or network an input came from. */
@@ -8,8 +9,12 @@ function fromStack(r: SdkResource): PolicyResource {
     return { type: r.type, urn: r.urn, props: r.props, protect: r.opts?.protect, dependencies };
 }
 
+// The Kubernetes rules read one object each (every object a chart renders is its own `kubernetes:` resource, its
+// inputs the object); on any other resource they find nothing.
+const rules: Rule[] = [...RULES, ...KUBERNETES_RULES];
+
 // Run with: pulumi preview --policy-pack policy
-const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = RULES.map((rule) =>
+const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = rules.map((rule) =>
     rule.stackWide
         ? {
               name: rule.name,

@@ -11,7 +11,7 @@ import Docker from "dockerode";
 import { dashboardSpecs } from "../configs/grafana/dashboards";
 import { datasourceUids } from "../configs/grafana/selectors";
 import { LABELS } from "../configs/labels";
-import { LOG_JOB } from "../configs/collection";
+import { logJob } from "../configs/collection";
 import { rawConfig } from "../settings/load";
 import { parseSettings } from "../settings/parse";
 import { readStackFile } from "../settings/stackFile";
@@ -75,7 +75,7 @@ export function checks(settings: Settings, ep: Endpoints, io: SmokeIo, unique = 
             async () => {
                 const name = `${settings.namePrefix}-${unique}`;
                 await io.writeLine(name, { [LABELS.stack]: settings.namePrefix, [LABELS.component]: "smoke" }, unique);
-                const query = `{job="${LOG_JOB}", environment="${settings.environment}", container="${name}"} |= "${unique}"`;
+                const query = `{job="${logJob(settings)}", environment="${settings.environment}", container="${name}"} |= "${unique}"`;
                 const start = io.now();
                 while (io.now() - start < 60_000) {
                     const params = new URLSearchParams({ query, start: `${BigInt(start - 300_000) * 1_000_000n}`, limit: "10" });

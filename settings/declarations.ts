@@ -1,4 +1,5 @@
 import { DEFAULT_DOCKER_ROOT, DEFAULT_DOCKER_STORAGE_DRIVER } from "./defaults";
+import { DEFAULT_PLATFORM } from "./defaults";
 import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_OUTAGE_TOLERANCE, DEFAULT_PROTECT_VOLUMES, DEFAULT_RETAIN_VOLUMES } from "./defaults";
 
 /**
@@ -18,6 +19,11 @@ export interface Declaration {
 }
 
 export const DECLARED: Readonly<Record<string, Declaration>> = {
+    platform: {
+        type: "string",
+        default: DEFAULT_PLATFORM,
+        description: "Where the stack runs: docker (one engine) or kubernetes (a cluster, from the upstream Helm charts).",
+    },
     dockerHost: {
         type: "string",
         default: DEFAULT_DOCKER_HOST,
@@ -67,6 +73,11 @@ export const NOT_DECLARED: Readonly<Record<string, string>> = {
     grafanaAuth: `a secret, ${OPTIONAL}`,
     contactPointUrl: `a secret, ${OPTIONAL}`,
     smtpPassword: `a secret, ${OPTIONAL}`,
+    kubeconfig: `a secret, ${OPTIONAL}`,
+    lokiStorageKeyId: `a secret, ${OPTIONAL}`,
+    lokiStorageKey: `a secret, ${OPTIONAL}`,
+    kubernetes: `a YAML mapping for platform kubernetes only, ${OPTIONAL}`,
+    charts: OBJECT,
     applications: "a list whose entries may be mappings: array items can only be string, integer or boolean",
     images: OBJECT,
     resources: OBJECT,

@@ -82,3 +82,28 @@ export const SERVICE_PORTS = {
     demoPostgres: 5432,
     demoExporter: 9187,
 } as const;
+
+/** Where the stack runs unless a stack file says otherwise. */
+export const DEFAULT_PLATFORM = "docker";
+
+/** The upstream charts' exact versions (the copies tests render are ../shared/charts/<name>-<version>). */
+export const DEFAULT_CHARTS = {
+    // grafana-community/helm-charts, where the OSS Loki and Grafana charts moved (grafana/loki's chart is now GEL's).
+    loki: "18.11.0",
+    grafana: "12.11.1",
+    alloy: "1.11.1",
+    prometheus: "29.27.0",
+    falco: "9.1.0",
+} as const;
+
+/** Each chart's Helm repository (shared/charts/INDEX.md, "Where the charts live now"). */
+export const CHART_REPOSITORIES = {
+    loki: "https://grafana-community.github.io/helm-charts",
+    grafana: "https://grafana-community.github.io/helm-charts",
+    alloy: "https://grafana.github.io/helm-charts",
+    prometheus: "https://prometheus-community.github.io/helm-charts",
+    falco: "https://falcosecurity.github.io/charts",
+} as const;
+
+/** Volume sizes on Kubernetes, GiB: the charts' own defaults for Loki (10Gi) and Prometheus (8Gi). */
+export const DEFAULT_KUBERNETES_VOLUMES = { loki: 10, prometheus: 8, grafana: 2, alertmanager: 1 } as const;

@@ -14,6 +14,11 @@ export interface Secrets {
     readonly contactPointUrl?: pulumi.Output<string>;
     /** Password of grafana.smtp.user at the mail relay. */
     readonly smtpPassword?: pulumi.Output<string>;
+    /** Kubernetes: a kubeconfig to deploy with (absent: the user's, as kubectl finds it). */
+    readonly kubeconfig?: pulumi.Output<string>;
+    /** Loki's object store credentials: s3 access key ID and secret key; gcs: key = a service account's JSON key; azure: key = the account key. */
+    readonly lokiStorageKeyId?: pulumi.Output<string>;
+    readonly lokiStorageKey?: pulumi.Output<string>;
 }
 
 /** Edit distance (Levenshtein) between two short words. */
@@ -81,6 +86,18 @@ export function requireSecrets(settings: Settings, secrets: Secrets): void {
     }
     if (settings.grafana.smtp?.user && !secrets.smtpPassword) {
         throw new SettingsError(`${NAMESPACE}:smtpPassword`, undefined, "is required with grafana.smtp.user; set it with `pulumi config set --secret smtpPassword <password>`");
+    }
+    const storage = settings.loki.storage.type;
+    // s3 and gcs may authenticate by the pod's identity (IRSA, Workload Identity); an Azure account key has no such default.
+    if (storage === "azure" && !secrets.lokiStorageKey) {
+        throw new SettingsError(`${NAMESPACE}:lokiStorageKey`, undefined, "is required for loki.storage.type azure (the storage account key); set it with `pulumi config set --secret lokiStorageKey <key>`");
+    }
+    if (storage === "s3" && Boolean(secrets.lokiStorageKeyId) !== Boolean(secrets.lokiStorageKey)) {
+        throw new SettingsError(`${NAMESPACE}:${secrets.lokiStorageKeyId ? "lokiStorageKey" : "lokiStorageKeyId"}`, undefined, "s3 credentials come in pairs: set lokiStorageKeyId (access key ID) and lokiStorageKey (secret access key), or neither to use the pod's identity");
+    }
+    if (settings.platform === "docker" && (secrets.kubeconfig || secrets.lokiStorageKeyId || secrets.lokiStorageKey)) {
+        const key = secrets.kubeconfig ? "kubeconfig" : secrets.lokiStorageKeyId ? "lokiStorageKeyId" : "lokiStorageKey";
+        throw new SettingsError(`${NAMESPACE}:${key}`, undefined, "applies to platform kubernetes only; this stack's platform is docker");
     }
     if (settings.grafana.externalUrl && !secrets.grafanaAuth) {
         throw new SettingsError(`${NAMESPACE}:grafanaAuth`, undefined, "is required to manage an external Grafana; set it with `pulumi config set --secret grafanaAuth <user:password or token>`");

@@ -1,9 +1,10 @@
-import { DEFAULT_DOCKER_ROOT, DEFAULT_DOCKER_STORAGE_DRIVER, DOCKER_STORAGE_DRIVERS } from "./defaults";
+import { DEFAULT_CHARTS, DEFAULT_DOCKER_ROOT, DEFAULT_DOCKER_STORAGE_DRIVER, DEFAULT_KUBERNETES_VOLUMES, DEFAULT_PLATFORM, DOCKER_STORAGE_DRIVERS } from "./defaults";
 import { DEFAULT_COLLECTOR, DEFAULT_DOCKER_HOST, DEFAULT_IMAGES, DEFAULT_OUTAGE_TOLERANCE, DEFAULT_PROTECT_VOLUMES, DEFAULT_RETAIN_VOLUMES, DEFAULT_PORTS, DEFAULT_RESOURCES, MIN_MEMORY_MB } from "./defaults";
 import { SettingsError } from "./errors";
 import { Fields } from "./fields";
 import { isPinnedImage } from "./images";
 import { APPLICATION_KINDS, Application, ApplicationKind, COLLECTORS, Collector, ContactPointSettings, PUBLISHABLE, Publishable, SERVICES, Service, Settings, SmtpSettings } from "./types";
+import { CHARTS, ChartName, KubernetesSettings, LOKI_STORAGE_TYPES, LokiStorage, LokiStorageType, PLATFORMS, Platform } from "./types";
 import { parsePrometheusSize } from "./units";
 import { cpusRoundTrip, dockerCpus } from "../configs/dockerForms";
 
@@ -28,6 +29,13 @@ const MAX_PREFIX = 40 - "-application-logs".length;
  */
 export function parseSettings(stack: string, raw: Record<string, unknown>): Settings {
     const root = new Fields(NAMESPACE, raw, ":");
+    const platform = root.string("platform", DEFAULT_PLATFORM, new RegExp(`^(${PLATFORMS.join("|")})$`), `expected ${PLATFORMS.join(" or ")}`) as Platform;
+    // A Docker setting on a cluster (or the reverse) would be ignored silently: refused, naming the platform it needs.
+    for (const key of platform === "kubernetes" ? DOCKER_ONLY : ["kubernetes"]) {
+        if (root.raw(key) !== undefined) {
+            throw new SettingsError(root.key(key), root.raw(key), `applies to platform ${platform === "kubernetes" ? "docker" : "kubernetes"} only; this stack's platform is ${platform}`);
+        }
+    }
     const environment = root.string("environment", stack, NAME, "expected a name of letters, digits, '.', '_' or '-'");
     const namePrefix = root.string(
         "namePrefix",
@@ -68,8 +76,14 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
         compactionInterval: lokiFields.duration("compactionInterval", "10m", (d) => (d.seconds >= 60 && d.seconds <= 86400 ? undefined : "must be from 1m to 24h")),
         ingestionRateMb: lokiFields.number("ingestionRateMb", 4, 0.1, 1024),
         ingestionBurstSizeMb: lokiFields.number("ingestionBurstSizeMb", 6, 0.1, 1024),
+        storage: parseLokiStorage(lokiFields, platform),
+        replicas: lokiFields.number("replicas", 1, 1, 100, true),
     };
     lokiFields.rejectUnknown();
+    if (loki.replicas > 1 && loki.storage.type === "filesystem") {
+        // Each instance would hold part of the data on its own volume; the chart refuses it too (templates/validate.yaml:18).
+        throw new SettingsError(lokiFields.key("replicas"), loki.replicas, "more than one Loki needs an object store: set loki.storage.type to s3, gcs or azure");
+    }
     if (loki.ingestionBurstSizeMb < loki.ingestionRateMb) {
         throw new SettingsError(lokiFields.key("ingestionBurstSizeMb"), loki.ingestionBurstSizeMb, `must be at least ingestionRateMb (${loki.ingestionRateMb})`);
     }
@@ -77,6 +91,9 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
     // How long a Loki outage may last without a line lost: the collectors' retries are derived from it (configs/retries.ts).
     const outageTolerance = root.duration("outageTolerance", DEFAULT_OUTAGE_TOLERANCE, (d) => (d.seconds >= 1 && d.seconds <= 86400 ? undefined : "must be from 1s to 24h"));
     const collector = root.string("collector", DEFAULT_COLLECTOR, new RegExp(`^(${COLLECTORS.join("|")})$`), `expected ${COLLECTORS.join(" or ")}`) as Collector;
+    if (platform === "kubernetes" && collector !== "alloy") {
+        throw new SettingsError(root.key("collector"), collector, "on Kubernetes the collector is Alloy (a DaemonSet); Promtail is end of life and has no chart here");
+    }
     const applications = parseApplications(root.key("applications"), root.raw("applications"));
     const labelText = root.string("applicationLabel", undefined, LABEL, "expected key=value, e.g. logging=enabled");
     const labelMatch = labelText ? LABEL.exec(labelText) : null;
@@ -119,13 +136,18 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
     falcoFields.rejectUnknown();
 
     const grafana = parseGrafana(root.object("grafana"));
-    if (!grafana.externalUrl && publish.ports.grafana === undefined) {
+    if (platform === "docker" && !grafana.externalUrl && publish.ports.grafana === undefined) {
         throw new SettingsError(`${NAMESPACE}:publish.grafana`, false, "the stack's own Grafana must be published: Pulumi's Grafana provider reaches it there");
     }
 
     const demoFields = root.object("demo");
     const demo = { enabled: demoFields.boolean("enabled", false) };
     demoFields.rejectUnknown();
+    if (platform === "kubernetes" && demo.enabled) {
+        throw new SettingsError(demoFields.key("enabled"), true, "the demo workload runs on Docker only");
+    }
+    const charts = parseCharts(root.object("charts"));
+    const kubernetes = platform === "kubernetes" ? parseKubernetes(root.object("kubernetes"), namePrefix, grafana.externalUrl) : undefined;
 
     const retainVolumes = root.boolean("retainVolumes", DEFAULT_RETAIN_VOLUMES);
     const protectVolumes = root.boolean("protectVolumes", DEFAULT_PROTECT_VOLUMES);
@@ -135,7 +157,7 @@ export function parseSettings(stack: string, raw: Record<string, unknown>): Sett
     root.rejectUnknown();
 
     return {
-        stack, environment, namePrefix, dockerHost, dockerRoot, dockerStorageDriver, images, resources, publish, logRotation, loki,
+        stack, platform, kubernetes, charts, environment, namePrefix, dockerHost, dockerRoot, dockerStorageDriver, images, resources, publish, logRotation, loki,
         collector, outageTolerance, applications, applicationLabel, prometheus, alerts, falco, grafana, demo, retainVolumes, protectVolumes,
     };
 }
@@ -146,7 +168,75 @@ export function lokiLimitBytes(ingestionRateMb: number): number {
 }
 
 /** Keys whose values must be Pulumi secrets; read by the loader, never placed in Settings. */
-export const SECRET_KEYS = ["grafanaAdminPassword", "grafanaAuth", "contactPointUrl", "smtpPassword"] as const;
+export const SECRET_KEYS = ["grafanaAdminPassword", "grafanaAuth", "contactPointUrl", "smtpPassword", "kubeconfig", "lokiStorageKeyId", "lokiStorageKey"] as const;
+
+/** Settings of one Docker engine: meaningless on a cluster. */
+const DOCKER_ONLY = ["dockerHost", "dockerRoot", "dockerStorageDriver", "publish", "logRotation"];
+
+/** Exact chart versions (semver, no range): a floating chart is a floating set of images and templates. */
+const CHART_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
+function parseCharts(f: Fields): Record<ChartName, string> {
+    const out = {} as Record<ChartName, string>;
+    for (const chart of CHARTS) {
+        out[chart] = f.string(chart, DEFAULT_CHARTS[chart], CHART_VERSION, "expected an exact chart version such as 18.11.0; ranges (^, ~, x, *) and tags are refused");
+    }
+    f.rejectUnknown();
+    return out;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const HOSTNAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function parseKubernetes(f: Fields, namePrefix: string, externalGrafana: string | undefined): KubernetesSettings {
+    const context = f.string("context", undefined, /^\S+$/, "expected a kubeconfig context name");
+    const namespace = f.string("namespace", namePrefix, DNS_LABEL, "expected a namespace name: at most 63 lowercase letters, digits or '-'");
+    const storageClass = f.string("storageClass", undefined, HOSTNAME, "expected a StorageClass name");
+    // Pulumi's Grafana provider needs a URL it can reach; cluster DNS names are reachable only inside the cluster.
+    const grafanaUrl = externalGrafana ?? f.required("grafanaUrl", URL_PATTERN, "expected the http(s):// URL at which Pulumi reaches Grafana's API: an ingress, a node port, or a `kubectl port-forward`");
+    if (externalGrafana && f.raw("grafanaUrl") !== undefined) {
+        throw new SettingsError(f.key("grafanaUrl"), f.raw("grafanaUrl"), "applies to the stack's own Grafana; with grafana.externalUrl that URL is used");
+    }
+    const nodePort = f.raw("grafanaNodePort");
+    if (nodePort !== undefined && (typeof nodePort !== "number" || !Number.isInteger(nodePort) || nodePort < 30000 || nodePort > 32767)) {
+        throw new SettingsError(f.key("grafanaNodePort"), nodePort, "expected a port in Kubernetes' node port range, 30000-32767");
+    }
+    let ingress: KubernetesSettings["ingress"];
+    if (f.raw("ingress") !== undefined) {
+        const i = f.object("ingress");
+        ingress = {
+            host: i.required("host", HOSTNAME, "expected the host name Grafana is served at, e.g. grafana.example.com"),
+            className: i.string("className", undefined, HOSTNAME, "expected an IngressClass name"),
+        };
+        i.rejectUnknown();
+    }
+    const v = f.object("volumes");
+    const size = (name: keyof typeof DEFAULT_KUBERNETES_VOLUMES) => v.number(name, DEFAULT_KUBERNETES_VOLUMES[name], 1, 65536, true);
+    const volumes = { loki: size("loki"), prometheus: size("prometheus"), grafana: size("grafana"), alertmanager: size("alertmanager") };
+    v.rejectUnknown();
+    f.rejectUnknown();
+    return { context, namespace, storageClass, grafanaUrl, grafanaNodePort: nodePort as number | undefined, ingress, volumes };
+}
+
+function parseLokiStorage(loki: Fields, platform: Platform): LokiStorage {
+    const f = loki.object("storage");
+    const type = f.string("type", "filesystem", new RegExp(`^(${LOKI_STORAGE_TYPES.join("|")})$`), `expected ${LOKI_STORAGE_TYPES.join(", ")}`) as LokiStorageType;
+    if (type !== "filesystem" && platform === "docker") {
+        throw new SettingsError(f.key("type"), type, "an object store is for Loki on Kubernetes; on Docker Loki keeps its data on a volume (filesystem)");
+    }
+    const storage: LokiStorage =
+        type === "filesystem"
+            ? { type }
+            : {
+                  type,
+                  bucket: f.required("bucket", /^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$/, `expected the ${type === "azure" ? "container" : "bucket"} name`),
+                  endpoint: type === "s3" ? f.string("endpoint", undefined, /^[a-zA-Z0-9.-]+(:\d{1,5})?$/, "expected host[:port] of an S3-compatible store (no scheme)") : undefined,
+                  region: type === "s3" ? f.string("region", undefined, /^[a-z0-9-]+$/, "expected a region such as eu-west-1") : undefined,
+                  accountName: type === "azure" ? f.required("accountName", /^[a-z0-9]{3,24}$/, "expected the storage account name") : undefined,
+              };
+    f.rejectUnknown();
+    return storage;
+}
 
 function checkDockerHost(key: string, value: string): void {
     const ok =

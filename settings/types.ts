@@ -52,8 +52,52 @@ export interface SmtpSettings {
 export const COLLECTORS = ["alloy", "promtail"] as const;
 export type Collector = (typeof COLLECTORS)[number];
 
+/** Where the stack runs: one Docker engine (the default), or a Kubernetes cluster from the upstream Helm charts. */
+export const PLATFORMS = ["docker", "kubernetes"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** The upstream charts of the Kubernetes platform, each pinned to an exact version (`charts.<name>`). */
+export const CHARTS = ["loki", "grafana", "alloy", "prometheus", "falco"] as const;
+export type ChartName = (typeof CHARTS)[number];
+
+/** Where Loki keeps chunks and index: a volume (one replica), or an object store (any number). */
+export const LOKI_STORAGE_TYPES = ["filesystem", "s3", "gcs", "azure"] as const;
+export type LokiStorageType = (typeof LOKI_STORAGE_TYPES)[number];
+
+export interface LokiStorage {
+    readonly type: LokiStorageType;
+    /** Bucket (s3, gcs) or container (azure) name; required for an object store. */
+    readonly bucket?: string;
+    /** s3: endpoint host[:port] of an S3-compatible store (absent: AWS); region for AWS. */
+    readonly endpoint?: string;
+    readonly region?: string;
+    /** azure: the storage account. */
+    readonly accountName?: string;
+}
+
+export interface KubernetesSettings {
+    /** kubeconfig context to deploy to (absent: the kubeconfig's current context, or the kubeconfig secret). */
+    readonly context?: string;
+    /** Namespace of every object the stack creates. */
+    readonly namespace: string;
+    /** StorageClass of the volumes (absent: the cluster's default). */
+    readonly storageClass?: string;
+    /** Where Pulumi's Grafana provider reaches Grafana's API (an ingress, a node port, a port-forward). */
+    readonly grafanaUrl: string;
+    /** Expose Grafana's service on this node port (30000-32767); absent: ClusterIP only. */
+    readonly grafanaNodePort?: number;
+    /** Grafana behind an Ingress of this host (and class). */
+    readonly ingress?: { readonly host: string; readonly className?: string };
+    /** Volume sizes, GiB. */
+    readonly volumes: { readonly loki: number; readonly prometheus: number; readonly grafana: number; readonly alertmanager: number };
+}
+
 export interface Settings {
     readonly stack: string;
+    readonly platform: Platform;
+    /** Present exactly when platform is kubernetes. */
+    readonly kubernetes?: KubernetesSettings;
+    readonly charts: Readonly<Record<ChartName, string>>;
     readonly environment: string;
     /** Prefix of every Docker object the stack creates (containers, volumes, network). */
     readonly namePrefix: string;
@@ -82,6 +126,9 @@ export interface Settings {
         /** How often the compactor applies retention. */
         readonly compactionInterval: Duration;
         readonly ingestionBurstSizeMb: number;
+        readonly storage: LokiStorage;
+        /** Monolithic Loki instances (Kubernetes; more than one needs an object store). */
+        readonly replicas: number;
     };
     readonly collector: Collector;
     readonly applications: readonly Application[];

@@ -39,7 +39,7 @@ export function outsideOf(dir: string): string {
     return `^/(?:${[...branches, `${escapeRegex(path)}(?:$|[^/])`].join("|")})`;
 }
 
-function rule(r: RelabelRule): Block {
+export function rule(r: RelabelRule): Block {
     return {
         name: "rule",
         attributes: [
@@ -52,7 +52,7 @@ function rule(r: RelabelRule): Block {
     };
 }
 
-function stage(step: PipelineStep): Block {
+export function stage(step: PipelineStep): Block {
     const stages: Block[] =
         step.kind === "multiline"
             ? [{ name: "stage.multiline", attributes: [["firstline", step.firstline], ["max_wait_time", step.maxWait], ["max_lines", step.maxLines]] }]

@@ -11,7 +11,17 @@ export class Ref {
     }
 }
 
-export type Value = string | number | boolean | Ref | readonly Value[] | { readonly [key: string]: Value };
+/** A string ending in an environment variable's value at Alloy's start: `"prefix" + sys.env("NAME")`. */
+export class WithEnv {
+    constructor(
+        readonly prefix: string,
+        readonly variable: string,
+    ) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new Error(`not an environment variable name: ${variable}`);
+    }
+}
+
+export type Value = string | number | boolean | Ref | WithEnv | readonly Value[] | { readonly [key: string]: Value };
 
 export interface Block {
     /** Component or block name: `loki.write`, `rule`, `stage.match`. */
@@ -29,6 +39,7 @@ const INDENT = "  ";
 
 function value(v: Value, depth: number): string {
     if (v instanceof Ref) return v.path;
+    if (v instanceof WithEnv) return `${JSON.stringify(v.prefix)} + sys.env(${JSON.stringify(v.variable)})`;
     if (typeof v === "string") return JSON.stringify(v);
     if (typeof v === "number") {
         if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);

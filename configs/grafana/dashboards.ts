@@ -1,8 +1,8 @@
 import { Settings } from "../../settings/types";
-import { DATA_MOUNT_DIR } from "../alloy/config";
 import { falcoSelector } from "../collection";
 import { escapeRegex } from "../labels";
-import { CONTAINER_METRICS_JOB, HOST_METRICS_JOB } from "../scrapeTargets";
+import { CONTAINER_METRICS_JOB } from "../scrapeTargets";
+import { dataDiskUsage } from "../dataDisks";
 import { DashboardSpec, PanelSpec } from "./panels";
 import { ERROR_PATTERN, allLogs, postgresLogs, pythonLogs } from "./selectors";
 
@@ -88,7 +88,7 @@ export function dashboardSpecs(settings: Settings): DashboardSpec[] {
 /** Per-container CPU and memory next to each container's limit, and the disks under the data volumes (Alloy's exporters). */
 function resourcePanels(settings: Settings): PanelSpec[] {
     const ours = `job="${CONTAINER_METRICS_JOB}", name=~"${escapeRegex(settings.namePrefix)}-.+"`;
-    const disk = `job="${HOST_METRICS_JOB}", mountpoint=~"${DATA_MOUNT_DIR}/.+"`;
+    const disk = dataDiskUsage(settings);
     return [
         {
             title: "Container memory and limit",
@@ -114,7 +114,7 @@ function resourcePanels(settings: Settings): PanelSpec[] {
             kind: "bargauge",
             unit: "percentunit",
             description: "Used share of the disk holding each data volume (Loki, Prometheus).",
-            queries: [{ language: "promql", expr: `1 - node_filesystem_avail_bytes{${disk}} / node_filesystem_size_bytes{${disk}}`, legend: "{{mountpoint}}", instant: true }],
+            queries: [{ language: "promql", expr: disk.expr, legend: `{{${disk.label}}}`, instant: true }],
         },
     ];
 }

@@ -1,5 +1,5 @@
 import { Settings } from "../../settings/types";
-import { LOG_JOB } from "../collection";
+import { logJob } from "../collection";
 import { applicationNames, containerName, escapeRegex } from "../labels";
 
 /** Datasource UIDs: fixed per stack, so dashboards and alert rules can name them before they exist. */
@@ -9,7 +9,7 @@ export function datasourceUids(settings: Settings): { loki: string; prometheus: 
 
 /** Every stream this stack collects in this environment. Only labels the collector sets are used. */
 export function allLogs(settings: Settings): string {
-    return `{job="${LOG_JOB}", environment="${settings.environment}"}`;
+    return `{job="${logJob(settings)}", environment="${settings.environment}"}`;
 }
 
 function containersSelector(settings: Settings, names: string[]): string {
@@ -17,7 +17,7 @@ function containersSelector(settings: Settings, names: string[]): string {
         return `{environment="${settings.environment}", container=~"${names.map(escapeRegex).join("|")}"}`;
     }
     // Nothing of that kind configured: every collected container outside the stack itself.
-    return `{job="${LOG_JOB}", environment="${settings.environment}", container!~"${escapeRegex(settings.namePrefix)}-.*"}`;
+    return `{job="${logJob(settings)}", environment="${settings.environment}", container!~"${escapeRegex(settings.namePrefix)}-.*"}`;
 }
 
 /** The Python application containers. */

@@ -41,10 +41,24 @@ describe.each(stacks())("%s: the Prometheus alert rules read as an on-call perso
     test("thresholds are stated as configured", () => {
         expect(rule("LokiRequestErrors").annotations.description).toContain("More than 7% ");
         expect(rule("LokiHighIngestionRate").annotations.description).toContain("more than 12345 bytes per second");
-        if (settings().collector === "alloy") expect(rule("DataDiskFilling").annotations.description).toContain("More than 85% ");
+        expect(rule("DataDiskFilling").annotations.description).toContain("More than 85% ");
     });
 
-    test("DataDiskFilling reads the disks under the data volumes only, and exists where the host exporter runs", () => {
+    test("Kubernetes: DataDiskFilling reads the kubelet's statistics of the stack's claims only", () => {
+        if (settings().platform !== "kubernetes") return;
+        const ns = settings().kubernetes!.namespace;
+        const claim = (namespace: string, job = "kubelet") => ({ job, namespace, persistentvolumeclaim: "storage-obs-loki-0" });
+        for (const m of selectors(rule("DataDiskFilling").expr)) {
+            const metric = m.find((x) => x.name === "__name__")!.value;
+            expect(metric).toMatch(/^kubelet_volume_stats_(available|capacity)_bytes$/);
+            const reads = (labels: Record<string, string>) => matches(m, { ...labels, __name__: metric });
+            expect([reads(claim(ns)), reads(claim("other")), reads(claim(ns, "node"))]).toEqual([true, false, false]);
+        }
+        expect(rule("DataDiskFilling").annotations.description).toContain("{{ $labels.persistentvolumeclaim }}");
+    });
+
+    test("Docker: DataDiskFilling reads the disks under the data volumes only, and exists where the host exporter runs", () => {
+        if (settings().platform !== "docker") return;
         const scraped = scrapeTargets(settings()).some((t) => t.job === HOST_METRICS_JOB);
         expect(rules().some((r) => r.alert === "DataDiskFilling")).toBe(scraped);
         if (!scraped) return;

@@ -7,7 +7,7 @@ import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { stackConfig } from "../harness/stackFiles";
 import { parseAlloy } from "../harness/alloyParse";
-import { stacks } from "../harness/stackFiles";
+import { dockerStacks } from "../harness/stackFiles";
 import { tool } from "../harness/tools";
 import { DEFAULT_IMAGES } from "../../settings/defaults";
 import { lazy } from "../harness/lazy";
@@ -27,7 +27,7 @@ function check(name: string, text: string): { status: number | null; out: string
 }
 
 // Every stack file, run with Alloy whatever it names, and with its own applications, Falco and label.
-describe.each(stacks())("the %s stack's Alloy file", (stack) => {
+describe.each(dockerStacks())("the %s stack's Alloy file", (stack) => {
     const text = lazy(() => renderAlloyConfig(parseSettings(stack, { ...rawConfig(stackConfig(stack)), collector: "alloy" })));
     test("passes alloy-check -strict (Alloy v1.18.1's parser and component schemas)", () => {
         expect(check(stack, text())).toEqual({ status: 0, out: "" });

@@ -1,7 +1,7 @@
 import { DATA_MOUNT_DIR } from "../../configs/alloy/config";
 import { dashboardSpecs } from "../../configs/grafana/dashboards";
 import { buildDashboard } from "../../configs/grafana/panels";
-import { CONTAINER_METRICS_JOB, HOST_METRICS_JOB, scrapeTargets } from "../../configs/scrapeTargets";
+import { CONTAINER_METRICS_JOB, HOST_METRICS_JOB, scrapeJobNames } from "../../configs/scrapeTargets";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { lazy } from "../harness/lazy";
@@ -47,7 +47,7 @@ describe.each(CASES)("%s: dashboards", (_name, stack, overrides) => {
     });
 
     test("each PromQL job is one Prometheus scrapes, and every exporter it scrapes has a panel", () => {
-        const jobs = scrapeTargets(settings()).map((t) => t.job);
+        const jobs = scrapeJobNames(settings());
         const used = queries()
             .filter((q) => q.language === "promql")
             .flatMap((q) => selectors(q.expr).flatMap((m) => m.filter((x) => x.name === "job").map((x) => x.value)));

@@ -7,7 +7,7 @@ import { parseSettings } from "../../settings/parse";
 import { rawConfig } from "../../settings/load";
 import { selected } from "../harness/selectors";
 import { tool } from "../harness/tools";
-import { stackConfig, stacks } from "../harness/stackFiles";
+import { stackConfig, dockerStacks } from "../harness/stackFiles";
 import { pythonEntries } from "../real/appLogs";
 
 // The entries the real-binaries tier writes: a record's first line starts an entry, every other line continues it.
@@ -55,7 +55,7 @@ function checkSyntax(name: string, text: string): { status: number | null; out: 
     return { status: r.status, out: `${r.stdout}${r.stderr}`.trim() };
 }
 
-test.each(stacks())("the %s stack's Promtail file, run with Promtail, passes promtail -check-syntax", (stack) => {
+test.each(dockerStacks())("the %s stack's Promtail file, run with Promtail, passes promtail -check-syntax", (stack) => {
     const text = renderPromtailConfig(parseSettings(stack, { ...rawConfig(stackConfig(stack)), collector: "promtail" }));
     expect(checkSyntax(stack, text)).toEqual({ status: 0, out: expect.stringMatching(/Valid config file/) });
 });

@@ -4,7 +4,7 @@ import { renderSocketProxyConfig } from "../../configs/socketProxy";
 import { proxyConfigProblems } from "../../policy/rules";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
-import { stackConfig, stacks } from "../harness/stackFiles";
+import { stackConfig, dockerStacks } from "../harness/stackFiles";
 
 const rendered = (stack: string, overrides: Record<string, unknown> = {}) => renderSocketProxyConfig(parseSettings(stack, rawConfig(stackConfig(stack, overrides))));
 const allowLines = (cfg: string) => cfg.split("\n").filter((l) => l.trim().startsWith("http-request set-var(txn.allowed)"));
@@ -61,7 +61,7 @@ describe("the reviewed allow-list", () => {
     });
 });
 
-describe.each(stacks())("the %s stack's proxy file", (stack) => {
+describe.each(dockerStacks())("the %s stack's proxy file", (stack) => {
     test("allows exactly its collector's requests and refuses the rest (the policy pack's reading)", () => {
         const cfg = rendered(stack);
         const collector = parseSettings(stack, rawConfig(stackConfig(stack))).collector;

@@ -24,7 +24,7 @@ import { registered } from "../engine/program";
 import { deployContainer } from "../engine/replay";
 import { ProgramRun, Registered, byType, isSeed, reveal } from "../harness/mocks";
 import { label } from "../harness/stackSpec";
-import { stackConfig, stacks } from "../harness/stackFiles";
+import { stackConfig, dockerStacks } from "../harness/stackFiles";
 import { postgresEntries, pythonEntries } from "../real/appLogs";
 import { entries, until } from "../real/loki";
 import { DEMO_POSTGRES_LINES, FALCO_LINES, buildDeployedImages } from "./standIns";
@@ -78,7 +78,7 @@ function applications(settings: Settings): { collected: App[]; ignored: App; exp
     return { collected, ignored: { name: `${settings.namePrefix}-unrelated`, entries: ["must not be collected"] }, exporters };
 }
 
-describe.each(stacks())("%s as deployed", (stack) => {
+describe.each(dockerStacks())("%s as deployed", (stack) => {
     const { settings, overrides } = deployedSettings(stack);
     const prefix = settings.namePrefix;
     const stackNet = `${prefix}-net`;

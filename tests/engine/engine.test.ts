@@ -8,7 +8,7 @@ import { ProgramRun, Registered, byType, isSeed, reveal } from "../harness/mocks
 import { label, runsAs, serviceKey } from "../harness/stackSpec";
 import { buildStandIns, capabilitiesHostLacks, engine, execAs, removeStack, requireEngine } from "./docker";
 import { registered } from "./program";
-import { stacks } from "../harness/stackFiles";
+import { dockerStacks } from "../harness/stackFiles";
 import { binary } from "../real/binaries";
 import { createRequest, deploy, deployContainer } from "./replay";
 import { compareReadBack, readBack } from "./readBack";
@@ -52,7 +52,7 @@ function writablePaths(c: Registered): string[] {
     return [...volumes, ...Object.keys(i.tmpfs ?? {})];
 }
 
-describe.each(stacks())("%s on a real engine", (stack) => {
+describe.each(dockerStacks())("%s on a real engine", (stack) => {
     let run: ProgramRun;
     let ids: Map<string, string>;
 
@@ -230,7 +230,7 @@ async function expectNoReadBackDrift(run: ProgramRun, ids: Map<string, string>):
 
 describe("privileged Falco on a real engine", () => {
     // Any stack: the override turns Falco on, privileged.
-    const stack = stacks()[stacks().length - 1];
+    const stack = dockerStacks()[dockerStacks().length - 1];
     let run: ProgramRun;
     let ids: Map<string, string>;
     const isFalco = (c: Registered) => label(c, "observability.component") === "falco";
@@ -261,7 +261,7 @@ describe("privileged Falco on a real engine", () => {
 });
 
 describe("a configuration change on a real engine", () => {
-    const stack = stacks().includes("dev") ? "dev" : stacks()[0];
+    const stack = dockerStacks().includes("dev") ? "dev" : dockerStacks()[0];
     let before: ProgramRun;
     afterAll(async () => {
         if (before) await removeStack(docker, prefixOf(before));

@@ -18,3 +18,18 @@ export function stacks(): string[] {
 export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
     return readStackFile(stack, ROOT, overrides);
 }
+
+/** The stack files of one platform (`platform:` in the file; docker when absent). */
+function ofPlatform(platform: "docker" | "kubernetes"): string[] {
+    return stacks().filter((s) => (stackConfig(s)["observability:platform"] ?? "docker") === platform);
+}
+
+/** Stacks on one Docker engine: the engine, real-binary and as-deployed tiers run these. */
+export function dockerStacks(): string[] {
+    return ofPlatform("docker");
+}
+
+/** Stacks on a Kubernetes cluster: test:k8s renders and applies these. */
+export function kubernetesStacks(): string[] {
+    return ofPlatform("kubernetes");
+}

