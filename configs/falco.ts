@@ -64,6 +64,7 @@ type FalcoItem =
 
 /** Rules for this stack, on top of Falco's default rules (whose macros they use). */
 export function falcoRules(settings: Settings): FalcoItem[] {
+    if (settings.platform === "kubernetes") return falcoKubernetesRules(settings);
     const name = (service: string) => containerName(settings.namePrefix, service);
     // Every long-running container of the stack: the configured collector and Alloy (beside Promtail for metrics),
     // the socket proxy, Alertmanager, and Grafana only when the stack runs it.
@@ -106,6 +107,47 @@ export function falcoRules(settings: Settings): FalcoItem[] {
             condition:
                 "evt.type = connect and fd.typechar = u and fd.name endswith docker.sock and container and not container.name in (obs_docker_socket_readers)",
             output: "Docker socket used from a container (container=%container.name image=%container.image.repository cmdline=%proc.cmdline)",
+            priority: "CRITICAL",
+            tags: ["observability_stack", "container", "mitre_privilege_escalation"],
+        },
+    ];
+}
+
+/**
+ * The same rules on Kubernetes, where the container plugin (0.7.1, in the image; README "k8s.*" fields from the CRI
+ * pod sandbox) names pods: the stack's pods are its namespace's pods of its releases (`<prefix>-<chart>`). No
+ * healthcheck runs a shell there (the charts' probes are HTTP), and Grafana's entrypoint is `/run.sh` (process name
+ * run.sh, not a shell binary), so nothing is excused. The runtime sockets: only Falco's own container plugin reads them.
+ */
+function falcoKubernetesRules(settings: Settings): FalcoItem[] {
+    const ns = settings.kubernetes?.namespace;
+    const release = "k8s.pod.label[app.kubernetes.io/instance]";
+    const ours = `k8s.ns.name = "${ns}" and ${release} startswith "${settings.namePrefix}-"`;
+    const where = "container=%container.name pod=%k8s.pod.name ns=%k8s.ns.name";
+    return [
+        {
+            rule: "Shell in observability stack container",
+            desc: "A shell was started inside one of the stack's own pods; none of them runs one in normal operation.",
+            condition: `spawned_process and container and ${ours} and proc.name in (shell_binaries)`,
+            output: `Shell spawned in stack container (${where} user=%user.name cmdline=%proc.cmdline parent=%proc.pname)`,
+            priority: "WARNING",
+            tags: ["observability_stack", "container", "shell", "mitre_execution"],
+        },
+        {
+            rule: "Write below etc in container",
+            desc: "A file below /etc was opened for writing inside a container.",
+            condition: "open_write and container and fd.name startswith /etc/",
+            output: `File below /etc opened for writing in a container (${where} file=%fd.name user=%user.name cmdline=%proc.cmdline)`,
+            priority: "ERROR",
+            tags: ["observability_stack", "container", "filesystem", "mitre_persistence"],
+        },
+        {
+            rule: "Container runtime socket used by unexpected container",
+            desc: "A container other than Falco connected to the container runtime's socket, which gives control of the node.",
+            condition:
+                "evt.type = connect and fd.typechar = u and (fd.name endswith containerd.sock or fd.name endswith docker.sock or fd.name endswith crio.sock) and container" +
+                ` and not (k8s.ns.name = "${ns}" and ${release} = "${settings.namePrefix}-falco")`,
+            output: `Container runtime socket used from a container (${where} image=%container.image.repository cmdline=%proc.cmdline)`,
             priority: "CRITICAL",
             tags: ["observability_stack", "container", "mitre_privilege_escalation"],
         },

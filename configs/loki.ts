@@ -56,9 +56,12 @@ export interface LokiTarget {
     readonly credentials: boolean;
     /** The headless service listing every Loki instance (more than one replica). */
     readonly memberlistService?: string;
+    /** gRPC port: on Kubernetes the chart's (its services also publish 9096 as "grpclb", so the port must differ). */
+    readonly grpcPort?: number;
 }
 
 const DOCKER_TARGET: LokiTarget = { dataDir: LOKI_DATA_DIR, credentials: false };
+const DOCKER_GRPC_PORT = 9096;
 
 export function lokiConfig(settings: Settings, target: LokiTarget = DOCKER_TARGET): LokiConfig {
     const { loki } = settings;
@@ -67,7 +70,7 @@ export function lokiConfig(settings: Settings, target: LokiTarget = DOCKER_TARGE
     const single = loki.replicas === 1;
     return {
         auth_enabled: false,
-        server: { http_listen_port: SERVICE_PORTS.loki, grpc_listen_port: 9096, log_level: "info" },
+        server: { http_listen_port: SERVICE_PORTS.loki, grpc_listen_port: target.grpcPort ?? DOCKER_GRPC_PORT, log_level: "info" },
         common: {
             // One instance, its ring in memory: announced on loopback, since finding an address by interface name
             // fails on hosts without eth0/en0 (grafana/loki#4948, #4483). Several (Kubernetes, object store): the

@@ -15,7 +15,9 @@ export function falcoValues(settings: Settings): Record<string, unknown> {
         driver: { kind: "modern_ebpf", modernEbpf: { leastPrivileged: !settings.falco.privileged } },
         falcoctl: { artifact: { install: { enabled: false }, follow: { enabled: false } } },
         customRules: { [FALCO_RULES_FILE]: renderFalcoRules(settings) },
-        resources: containerResources(settings.resources.falco),
+        // The chart's default also caps CPU at 1000m (values.yaml:87-99), merged under ours by Helm: null removes it, as
+        // no other service of the stack is CPU-capped (a capped Falco drops events under load).
+        resources: { ...containerResources(settings.resources.falco), limits: { ...containerResources(settings.resources.falco).limits, cpu: null } },
         falco: {
             json_output: true,
             json_include_output_property: true,
@@ -24,6 +26,11 @@ export function falcoValues(settings: Settings): Record<string, unknown> {
             metrics: { enabled: true, interval: "1m" },
         },
         metrics: { enabled: true },
+        // The chart's dependencies, off on purpose: events go to Loki through Alloy (no falcosidekick), pod metadata
+        // comes from the container plugin (no k8s-metacollector), and nothing responds to events (no falco-talon).
+        falcosidekick: { enabled: false },
+        collectors: { kubernetes: { enabled: false } },
+        responseActions: { enabled: false },
         // The image's /etc/falco/config.d loads the container plugin, which the chart's falco.yaml loads too: merged,
         // Falco 0.44.1 registers it twice and exits ("found another plugin with name container"; falcosecurity/charts#1057,
         // fixed in chart 9.2.0 by this same empty directory).

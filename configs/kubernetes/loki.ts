@@ -9,10 +9,13 @@ export function lokiStorageSecretName(settings: Settings): string {
     return `${releaseName(settings, "loki")}-storage`;
 }
 
+/** The Loki chart's gRPC port (values.yaml:583 loki.server.grpc_listen_port). */
+export const LOKI_CHART_GRPC_PORT = 9095;
+
 /** Where Loki runs in the cluster: the chart's volume, the memberlist service the chart creates (`<fullname>-memberlist`). */
 export function lokiTarget(settings: Settings, credentials: boolean): LokiTarget {
     const k8s = kubernetesOf(settings);
-    return { dataDir: LOKI_CHART_DATA_DIR, credentials, memberlistService: `${releaseName(settings, "loki")}-memberlist.${k8s.namespace}.svc.cluster.local` };
+    return { dataDir: LOKI_CHART_DATA_DIR, credentials, grpcPort: LOKI_CHART_GRPC_PORT, memberlistService: `${releaseName(settings, "loki")}-memberlist.${k8s.namespace}.svc.cluster.local` };
 }
 
 /**
@@ -65,5 +68,9 @@ export function lokiValues(settings: Settings, credentials: boolean): Record<str
         lokiCanary: { enabled: false },
         test: { enabled: false },
         sidecar: { rules: { enabled: false } },
+        // The chart's dependencies, off by default and off here on purpose: MinIO is deprecated (README.md:126-134), the
+        // rollout operator serves zone-aware distributed installs.
+        minio: { enabled: false },
+        rollout_operator: { enabled: false },
     };
 }

@@ -1,6 +1,7 @@
 import { SERVICE_PORTS } from "../../settings/defaults";
 import { Settings } from "../../settings/types";
 import { LOKI_MEMBERLIST_PORT } from "../loki";
+import { LOKI_CHART_GRPC_PORT } from "./loki";
 import { INSTANCE_LABEL, kubernetesOf, releaseName } from "./names";
 
 /**
@@ -21,7 +22,7 @@ export function lokiNetworkPolicy(settings: Settings) {
                     from: [release("alloy"), release("prometheus"), ...(settings.grafana.externalUrl ? [] : [release("grafana")])],
                     ports: [{ protocol: "TCP", port: SERVICE_PORTS.loki }],
                 },
-                { from: [release("loki")], ports: [{ protocol: "TCP", port: LOKI_MEMBERLIST_PORT }, { protocol: "TCP", port: 9096 }] },
+                { from: [release("loki")], ports: [{ protocol: "TCP", port: LOKI_MEMBERLIST_PORT }, { protocol: "TCP", port: LOKI_CHART_GRPC_PORT }] },
             ],
         },
     };

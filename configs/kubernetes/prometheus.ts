@@ -73,7 +73,9 @@ export function prometheusValues(settings: Settings): Record<string, unknown> {
             // One instance: no gossip listener (as on Docker).
             extraArgs: { "cluster.listen-address": "" },
             ...(secrets ? { extraSecretMounts: [{ name: "receiver-secrets", mountPath: ALERTMANAGER_SECRET_DIR, secretName: alertmanagerSecretName(settings), readOnly: true }] } : {}),
-            containerSecurityContext: SECURE,
+            // The subchart's container context is `securityContext` (charts/alertmanager values.yaml:82); its default
+            // sets only the user.
+            securityContext: { ...SECURE, runAsUser: 65534, runAsGroup: 65534 },
             configmapReload: { enabled: false },
         },
         "kube-state-metrics": { enabled: false },

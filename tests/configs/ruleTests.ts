@@ -129,6 +129,30 @@ export function ruleTests(settings: Settings, rules: RuleFile, rulesFile: string
         alert_rule_test: [fires("LokiRequestErrors", "20m", { severity: "warning", route: "loki_api_v1_push" })],
     });
 
+    // The data disk: used share above the threshold on one volume, below it on the other; another namespace's claim
+    // (Kubernetes) or another mount (Docker) full but not the stack's. Series as the kubelet and node_exporter name them.
+    const full = 1 - (1 - settings.alerts.dataDiskUsedRatio) / 2;
+    const calm = settings.alerts.dataDiskUsedRatio / 2;
+    const disk = (labels: string, used: number) => [
+        { series: `${settings.platform === "kubernetes" ? "kubelet_volume_stats_capacity_bytes" : "node_filesystem_size_bytes"}{${labels}}`, values: "1000x20" },
+        { series: `${settings.platform === "kubernetes" ? "kubelet_volume_stats_available_bytes" : "node_filesystem_avail_bytes"}{${labels}}`, values: `${Math.round(1000 * (1 - used))}x20` },
+    ];
+    const ns = settings.kubernetes?.namespace;
+    const [hit, miss, foreign, firing] =
+        settings.platform === "kubernetes"
+            ? [
+                  `job="kubelet", namespace="${ns}", persistentvolumeclaim="storage-loki-0"`,
+                  `job="kubelet", namespace="${ns}", persistentvolumeclaim="prometheus-data"`,
+                  `job="kubelet", namespace="${ns}-other", persistentvolumeclaim="storage-loki-0"`,
+                  { job: "kubelet", namespace: ns as string, persistentvolumeclaim: "storage-loki-0" },
+              ]
+            : [`job="node", mountpoint="/data/loki"`, `job="node", mountpoint="/data/prometheus"`, `job="node", mountpoint="/"`, { job: "node", mountpoint: "/data/loki" }];
+    tests.push({
+        interval: "1m",
+        input_series: [...disk(hit, full), ...disk(miss, calm), ...disk(foreign, full)],
+        alert_rule_test: [silent("DataDiskFilling", "5m"), fires("DataDiskFilling", "15m", { severity: "warning", ...firing })],
+    });
+
     return { rule_files: [rulesFile], evaluation_interval: "1m", tests };
 }
 

@@ -15,7 +15,7 @@ export interface AlloyRef {
     readonly ref: string;
 }
 
-const TOKEN = /\s*(?:(\/\/[^\n]*)|("(?:[^"\\]|\\.)*")|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|([{}[\],=]))/y;
+const TOKEN = /\s*(?:(\/\/[^\n]*)|("(?:[^"\\]|\\.)*")|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|([{}[\](),=+]))/y;
 
 function tokenize(text: string): string[] {
     const tokens: string[] = [];
@@ -37,7 +37,14 @@ export function parseAlloy(text: string): AlloyBlock[] {
         if (t[i] !== tok) throw new Error(`expected ${tok} at token ${i}, found ${t[i]}`);
         i++;
     };
+    // `a + b` (string concatenation) and `f(args)` (a standard-library call such as sys.env): kept as structure.
     const value = (): unknown => {
+        const first = primary();
+        if (t[i] !== "+") return first;
+        i++;
+        return { concat: [first, value()] };
+    };
+    const primary = (): unknown => {
         const tok = t[i++];
         if (tok.startsWith('"')) return JSON.parse(tok);
         if (/^-?\d/.test(tok)) return Number(tok);
@@ -62,6 +69,16 @@ export function parseAlloy(text: string): AlloyBlock[] {
             }
             i++;
             return obj;
+        }
+        if (t[i] === "(") {
+            i++;
+            const args: unknown[] = [];
+            while (t[i] !== ")") {
+                args.push(value());
+                if (t[i] === ",") i++;
+            }
+            i++;
+            return { call: tok, args };
         }
         return { ref: tok } as AlloyRef;
     };

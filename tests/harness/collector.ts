@@ -71,8 +71,8 @@ export function collectorView(run: ProgramRun, settings: Settings): CollectorVie
     };
 }
 
-/** Applies relabel rules to a target's labels; undefined when a rule drops it. Labels starting "__" are removed at the end. */
-export function relabel(rules: readonly Rule[], labels: Record<string, string>): Record<string, string> | undefined {
+/** Applies relabel rules to a target's labels; undefined when a rule drops it. Labels starting "__" are removed at the end, but those named in `keep` (`__path__`). */
+export function relabel(rules: readonly Rule[], labels: Record<string, string>, keep: readonly string[] = []): Record<string, string> | undefined {
     const lb: Record<string, string> = { ...labels };
     for (const r of rules) {
         const value = (r.source_labels ?? []).map((l) => lb[l] ?? "").join(r.separator ?? ";");
@@ -96,7 +96,7 @@ export function relabel(rules: readonly Rule[], labels: Record<string, string>):
                 throw new Error(`relabel action ${r.action} not simulated`);
         }
     }
-    return Object.fromEntries(Object.entries(lb).filter(([k]) => !k.startsWith("__")));
+    return Object.fromEntries(Object.entries(lb).filter(([k]) => !k.startsWith("__") || keep.includes(k)));
 }
 
 /** The discovery labels Docker service discovery gives a container (prometheus discovery/moby/docker.go). */

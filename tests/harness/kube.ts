@@ -312,7 +312,7 @@ function runAsync(file: string, args: string[], env: NodeJS.ProcessEnv): Promise
 
 const tail = (file: string, chars = 3000) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").slice(-chars) : "(no file)");
 
-const describe = (o: KubeObject, namespace?: string) => `${o.kind}/${o.metadata?.name}${namespace ? ` in ${namespace}` : ""}`;
+const label = (o: KubeObject, namespace?: string) => `${o.kind}/${o.metadata?.name}${namespace ? ` in ${namespace}` : ""}`;
 
 /**
  * The stream kubectl reads: the objects as a stream of JSON documents, which kubectl decodes one after the other as it
@@ -410,7 +410,7 @@ export async function startTestCluster(): Promise<TestCluster> {
         for (const o of objects) {
             const r = applyOne([o], fieldManager, target(o));
             if (r.status === 0) applied.push(o);
-            else failures.push(`${describe(o, target(o))}: ${r.stderr.trim() || r.stdout.trim()}`);
+            else failures.push(`${label(o, target(o))}: ${r.stderr.trim() || r.stdout.trim()}`);
         }
         return applied;
     };
@@ -432,7 +432,7 @@ export async function startTestCluster(): Promise<TestCluster> {
             // No controller-manager is needed: the API server's own CRD controllers set Established.
             const names = appliedCrds.map((c) => `customresourcedefinition/${c.metadata.name}`);
             const r = kubectl(["wait", "--for=condition=Established", "--timeout=60s", ...names]);
-            if (r.status !== 0) failures.push(`${appliedCrds.map((c) => describe(c)).join(", ")}: not all Established within 60 s: ${r.stderr.trim()}`);
+            if (r.status !== 0) failures.push(`${appliedCrds.map((c) => label(c)).join(", ")}: not all Established within 60 s: ${r.stderr.trim()}`);
         }
 
         if (opts.namespace && !prepared.has(opts.namespace) && !namespaces.some((n) => n.metadata.name === opts.namespace)) {
@@ -456,7 +456,7 @@ export async function startTestCluster(): Promise<TestCluster> {
         const r = kubectl(["get", "--show-managed-fields", "-o", "json", "-f", "-"], manifest([ref]));
         if (r.status !== 0) {
             if (/\(NotFound\)/.test(r.stderr)) return undefined;
-            throw new Error(`kubectl get ${describe(obj, ns)} failed: ${r.stderr.trim()}`);
+            throw new Error(`kubectl get ${label(obj, ns)} failed: ${r.stderr.trim()}`);
         }
         const got = JSON.parse(r.stdout) as KubeObject & { items?: KubeObject[] };
         return got.kind === "List" && Array.isArray(got.items) ? got.items[0] : got;

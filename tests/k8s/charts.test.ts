@@ -1,0 +1,202 @@
+/**
+ * test:k8s: every Kubernetes stack file, as the program registers it (tests/harness/mocks.ts: the values each
+ * helm.v4.Chart receives), rendered by the real Helm v3.20.2 against the pinned charts, its files checked by the real
+ * tools (loki -verify-config, alloy-check -strict, promtool, amtool), every object applied server-side to a real
+ * kube-apiserver v1.26.3 (etcd, RBAC, strict field validation) and read back; the render twice is identical, and what
+ * the settings ask is read back from the objects (a chart ignores a misspelt value path: this is what catches it).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { renderAlloyKubernetesConfig } from "../../configs/alloy/kubernetes";
+import { renderFalcoRules } from "../../configs/falco";
+import { lokiTarget } from "../../configs/kubernetes/loki";
+import { lokiConfig } from "../../configs/loki";
+import { scrapeJobNames } from "../../configs/scrapeTargets";
+import { rawConfig } from "../../settings/load";
+import { parseSettings } from "../../settings/parse";
+import { Settings } from "../../settings/types";
+import { kubernetesViolations } from "../../policy/kubernetesRules";
+import { RegisteredChart, registeredCharts } from "../harness/charts";
+import { chartDir, loadableChart } from "../harness/chartSource";
+import { expectationProblems, podSpec } from "../harness/chartExpectations";
+import { KubeObject, TestCluster, helmTemplate, isHook, startTestCluster } from "../harness/kube";
+import { runProgram } from "../harness/mocks";
+import { promtool, writeTree } from "../harness/promtool";
+import { kubernetesStacks, stackConfig } from "../harness/stackFiles";
+import { tool } from "../harness/tools";
+
+/** The API server here is v1.26.3 (../shared/tools/PROVENANCE-k8s.md): charts render for it, and it validates them. */
+const KUBE_VERSION = "1.26.3";
+
+interface Rendered {
+    readonly chart: RegisteredChart;
+    readonly objects: KubeObject[];
+    readonly seconds: number;
+    readonly removedDependencies: string[];
+}
+
+function render(chart: RegisteredChart, values = chart.values): Omit<Rendered, "chart"> {
+    const loadable = loadableChart(chartDir(chart.chart, chart.version), values);
+    const started = Date.now();
+    const objects = helmTemplate({ chartDir: loadable.dir, release: chart.release, namespace: chart.namespace, values, kubeVersion: KUBE_VERSION, includeCrds: true });
+    return { objects, seconds: (Date.now() - started) / 1000, removedDependencies: loadable.removed };
+}
+
+const configMapData = (objects: KubeObject[], name: string, key: string): string => {
+    const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === name) as any;
+    if (!cm?.data?.[key]) throw new Error(`no ConfigMap ${name} with ${key} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
+    return cm.data[key];
+};
+
+/**
+ * prometheus.yml checked by promtool (--syntax-only: the rule file's path is the pod's /etc/config; the rules are checked
+ * on their own). Debian's promtool (2.42.0+ds) is built without Kubernetes discovery ("field kubernetes_sd_configs not
+ * found"): with it, the file less its kubernetes_sd_configs blocks goes to promtool, and those blocks, with each job's
+ * relabelling, to the real Promtail 3.6.15, which embeds Prometheus' Kubernetes discovery config
+ * (-check-syntax). The pinned Prometheus image's promtool (PROMTOOL_BIN, or Docker) and e2e-kubernetes.yml check it whole.
+ */
+function checkPrometheusConfig(text: string): string[] {
+    const whole = promtool(["check", "config", "--syntax-only", "prometheus.yml"], writeTree({ "prometheus.yml": text }));
+    if (whole.ok) return [];
+    const errors = whole.output.split("\n").filter((l) => /^\s+line \d+:/.test(l));
+    if (errors.length === 0 || !errors.every((l) => /field kubernetes_sd_configs not found in type config\.ScrapeConfig/.test(l))) return [whole.output];
+    const config = yaml.load(text) as any;
+    const withoutSd = { ...config, scrape_configs: config.scrape_configs.map(({ kubernetes_sd_configs: _sd, ...job }: any) => job) };
+    const rest = promtool(["check", "config", "--syntax-only", "prometheus.yml"], writeTree({ "prometheus.yml": yaml.dump(withoutSd) }));
+    const discovery = {
+        server: { http_listen_port: 0, grpc_listen_port: 0 },
+        positions: { filename: "/tmp/positions.yaml" },
+        clients: [{ url: "http://loki:3100/loki/api/v1/push" }],
+        scrape_configs: config.scrape_configs
+            .filter((j: any) => j.kubernetes_sd_configs)
+            .map((j: any) => ({ job_name: j.job_name, kubernetes_sd_configs: j.kubernetes_sd_configs, relabel_configs: j.relabel_configs })),
+    };
+    const sdDir = writeTree({ "sd.yaml": yaml.dump(discovery) });
+    const sd = tool("promtail").run(["-check-syntax", "-config.file", path.join(sdDir, "sd.yaml")]);
+    return [...(rest.ok ? [] : [rest.output]), ...(sd.status === 0 ? [] : [`promtail: ${sd.stdout}${sd.stderr}`])];
+}
+
+describe.each(kubernetesStacks())("%s: the charts rendered by the real Helm, applied to a real kube-apiserver", (stack) => {
+    let settings: Settings;
+    const rendered: Rendered[] = [];
+    let cluster: TestCluster | undefined;
+    const all = () => rendered.flatMap((r) => r.objects.filter((o) => !isHook(o)));
+    const of = (chart: string) => rendered.find((r) => r.chart.chart === chart)!.objects;
+    const p = () => settings.namePrefix;
+
+    beforeAll(async () => {
+        settings = parseSettings(stack, rawConfig(stackConfig(stack)));
+        const run = await runProgram(stack, stackConfig(stack));
+        for (const chart of registeredCharts(run)) rendered.push({ chart, ...render(chart) });
+        cluster = await startTestCluster();
+    });
+    afterAll(() => cluster?.stop());
+
+    test("five charts, each at its pinned version; no Helm hook is left to drop (Pulumi's Chart drops them)", () => {
+        expect(rendered.map((r) => `${r.chart.chart}-${r.chart.version}`).sort()).toEqual(Object.entries(settings.charts).map(([c, v]) => `${c}-${v}`).sort());
+        expect(rendered.flatMap((r) => r.objects.filter(isHook).map((o) => `${r.chart.chart}: ${o.kind}/${o.metadata.name}`))).toEqual([]);
+    });
+
+    test("Loki's ConfigMap is the stack's whole file, and the real Loki 3.7.6 accepts it", () => {
+        const text = configMapData(of("loki"), "loki", "config.yaml");
+        expect(yaml.load(text)).toEqual(JSON.parse(JSON.stringify(lokiConfig(settings, lokiTarget(settings, false)))));
+        const dir = writeTree({ "loki.yaml": text });
+        const r = tool("loki").run(["-verify-config", "-config.file", path.join(dir, "loki.yaml")]);
+        expect({ status: r.status, out: r.status === 0 ? "" : `${r.stdout}${r.stderr}` }).toEqual({ status: 0, out: "" });
+    });
+
+    test("Alloy's ConfigMap is the DaemonSet file (the chart's tpl undone), and alloy-check -strict accepts it", () => {
+        const text = configMapData(of("alloy"), `${p()}-alloy`, "config.alloy");
+        expect(text.trim()).toBe(renderAlloyKubernetesConfig(settings).trim());
+        const dir = writeTree({ "config.alloy": text });
+        const r = tool("alloy").run(["-strict", path.join(dir, "config.alloy")]);
+        expect({ status: r.status, out: `${r.stdout}${r.stderr}`.trim() }).toEqual({ status: 0, out: "" });
+    });
+
+    test("Prometheus' rendered prometheus.yml and alerting_rules.yml pass promtool; its jobs are the stack's, alerts to the Alertmanager service", () => {
+        const promYml = configMapData(of("prometheus"), `${p()}-prometheus-server`, "prometheus.yml");
+        const rules = configMapData(of("prometheus"), `${p()}-prometheus-server`, "alerting_rules.yml");
+        const dir = writeTree({ "prometheus.yml": promYml, "alerting_rules.yml": rules });
+        expect(checkPrometheusConfig(promYml)).toEqual([]);
+        expect(promtool(["check", "rules", "alerting_rules.yml"], dir)).toEqual({ ok: true, output: expect.stringContaining("SUCCESS") });
+        const config = yaml.load(promYml) as any;
+        expect(config.rule_files).toContain("/etc/config/alerting_rules.yml");
+        expect(config.scrape_configs.map((j: any) => j.job_name).sort()).toEqual([...scrapeJobNames(settings)].sort());
+        expect(config.alerting.alertmanagers).toEqual([{ static_configs: [{ targets: [`${p()}-prometheus-alertmanager.${settings.kubernetes!.namespace}.svc.cluster.local:9093`] }] }]);
+        expect(config.global.external_labels).toEqual({ environment: settings.environment });
+    });
+
+    test("Alertmanager's rendered file passes amtool check-config", () => {
+        const text = configMapData(of("prometheus"), `${p()}-prometheus-alertmanager`, "alertmanager.yml");
+        const dir = writeTree({ "alertmanager.yml": text });
+        const r = tool("amtool").run(["check-config", path.join(dir, "alertmanager.yml")]);
+        expect({ status: r.status, out: r.status === 0 ? "" : `${r.stdout}${r.stderr}` }).toEqual({ status: 0, out: "" });
+    });
+
+    test("Falco: JSON events, the container plugin loaded once, the stack's rules beside the defaults, nothing downloaded", () => {
+        if (!settings.falco.enabled) return;
+        const falco = yaml.load(configMapData(of("falco"), `${p()}-falco`, "falco.yaml")) as any;
+        expect(falco.json_output).toBe(true);
+        expect(falco.load_plugins).toEqual(["container"]);
+        expect(falco.rules_files).toEqual(expect.arrayContaining(["/etc/falco/falco_rules.yaml", "/etc/falco/rules.d"]));
+        expect(falco.webserver).toEqual(expect.objectContaining({ enabled: true, listen_port: 8765, prometheus_metrics_enabled: true }));
+        expect(configMapData(of("falco"), `${p()}-falco-rules`, "stack_rules.yaml").trim()).toBe(renderFalcoRules(settings).trim());
+        const ds = of("falco").find((o) => o.kind === "DaemonSet")!;
+        const mounts = podSpec(ds)!.containers[0].volumeMounts ?? [];
+        // The image's config.d would load the plugin a second time (falcosecurity/charts#1057): an empty directory hides it.
+        expect(mounts.find((m: any) => m.mountPath === "/etc/falco/config.d")?.name).toBe("empty-config-d");
+    });
+
+    test("what the settings ask is what the objects say (images, resources, volumes, secrets, replicas, what is off)", () => {
+        expect(expectationProblems(settings, all())).toEqual([]);
+    });
+
+    test("a misspelt value path is caught: `singleBinary.resource` renders Loki without the stack's budget", () => {
+        const loki = rendered.find((r) => r.chart.chart === "loki")!.chart;
+        const single = { ...(loki.values.singleBinary as Record<string, unknown>) };
+        single.resource = single.resources;
+        delete single.resources;
+        const misspelt = render(loki, { ...loki.values, singleBinary: single }).objects;
+        const others = rendered.filter((r) => r.chart.chart !== "loki").flatMap((r) => r.objects);
+        expect(expectationProblems(settings, [...misspelt, ...others])).toEqual([expect.stringMatching(/^StatefulSet .*-loki: resources undefined, settings say /)]);
+    });
+
+    test("the policy pack's Kubernetes rules pass every rendered object", () => {
+        expect(kubernetesViolations(all())).toEqual([]);
+    });
+
+    test("every object is accepted by the real API server (server-side apply, strict fields) and reads back", () => {
+        const objects = all();
+        const result = cluster!.applyServerSide(objects, { namespace: settings.kubernetes!.namespace });
+        expect(result.failures).toEqual([]);
+        expect(result.applied).toBe(objects.length);
+        for (const o of objects) expect(`${o.kind}/${o.metadata.name}: ${cluster!.readBack(o) ? "stored" : "missing"}`).toBe(`${o.kind}/${o.metadata.name}: stored`);
+        const loki = cluster!.readBack(objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === `${p()}-loki`)!) as any;
+        expect(loki.spec.podManagementPolicy).toBeDefined();
+    });
+
+    test("a second render is identical, object for object", () => {
+        for (const r of rendered) expect(yaml.dump(render(r.chart).objects, { sortKeys: true })).toBe(yaml.dump(r.objects, { sortKeys: true }));
+    });
+
+    test("figures: render time, objects per chart, what the stack asks of a cluster", () => {
+        const lines = rendered.map((r) => `${r.chart.chart} ${r.chart.version}: ${r.objects.filter((o) => !isHook(o)).length} objects, rendered in ${r.seconds.toFixed(2)} s${r.removedDependencies.length ? ` (missing disabled dependencies: ${r.removedDependencies.join(", ")})` : ""}`);
+        let cpu = 0;
+        let memory = 0;
+        for (const o of all()) {
+            const spec = podSpec(o);
+            if (!spec) continue;
+            const replicas = o.kind === "DaemonSet" ? 1 : ((o.spec as any).replicas ?? 1);
+            for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+                cpu += replicas * parseFloat(String(c.resources?.requests?.cpu ?? "0").replace(/m$/, "")) / (String(c.resources?.requests?.cpu ?? "").endsWith("m") ? 1000 : 1);
+                memory += replicas * parseFloat(String(c.resources?.requests?.memory ?? "0").replace(/Mi$/, ""));
+            }
+        }
+        const claims = all().flatMap((o) => ((o.spec as any)?.volumeClaimTemplates ?? []).map((t: any) => t.spec.resources.requests.storage));
+        lines.push(`requests (DaemonSets per node): ${cpu.toFixed(2)} CPU, ${memory} MiB; claims in charts: ${claims.join(", ")}`);
+        fs.writeFileSync(path.join(require("os").tmpdir(), `k8s-figures-${stack}.txt`), `${lines.join("\n")}\n`);
+        console.log(lines.join("\n"));
+        expect(cpu).toBeGreaterThan(0);
+    });
+});
