@@ -3,7 +3,7 @@
  * instead of a stack trace halfway through an update.
  */
 import * as fs from "fs";
-import { SpawnOptions, spawn } from "child_process";
+import { SpawnOptions, spawn, spawnSync } from "child_process";
 import * as http from "http";
 import { Settings } from "../settings/types";
 import { dockerSshCommand } from "../configs/dockerSsh";
@@ -90,6 +90,22 @@ export function storageProblem(
         `error: the engine at ${settings.dockerHost} keeps its layers in ${storage.root} with the ${storage.driver} driver; stack ${stack} says ` +
         `dockerRoot ${settings.dockerRoot}, dockerStorageDriver ${settings.dockerStorageDriver} (Alloy's container metrics read the layer IDs there): ` +
         `\`pulumi config set dockerRoot ${storage.root} --stack ${stack}\` and \`pulumi config set dockerStorageDriver ${storage.driver} --stack ${stack}\``
+    );
+}
+
+/**
+ * A Kubernetes stack's cluster, asked for its version with kubectl and the stack's context (the user's kubeconfig, as
+ * the provider reads it): undefined when it answers, or when kubectl is not installed (the provider then reports the
+ * cluster itself); else one line. The kubeconfig secret, when set, is not read here.
+ */
+export function clusterProblem(stack: string, context: string | undefined, timeoutSeconds = 10, kubectl = "kubectl"): string | undefined {
+    const r = spawnSync(kubectl, [...(context ? ["--context", context] : []), "get", "--raw", "/version", `--request-timeout=${timeoutSeconds}s`], { encoding: "utf8", env: process.env });
+    if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (r.status === 0) return undefined;
+    const why = (r.stderr || r.stdout || "").trim().split("\n").pop() ?? "";
+    return (
+        `error: stack ${stack}'s cluster does not answer (${context ? `context ${context}` : "the kubeconfig's current context"}): ${why}; ` +
+        `start it, or set \`pulumi config set --path kubernetes.context <context> --stack ${stack}\``
     );
 }
 

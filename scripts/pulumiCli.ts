@@ -12,7 +12,7 @@ import { rawConfig } from "../settings/load";
 import { parseSettings } from "../settings/parse";
 import { Settings } from "../settings/types";
 import { readStackFile } from "../settings/stackFile";
-import { engineProblem, engineStorage, passphraseProblem, pingDocker, sshProblem, storageProblem } from "./preflight";
+import { clusterProblem, engineProblem, engineStorage, passphraseProblem, pingDocker, sshProblem, storageProblem } from "./preflight";
 
 export const EXIT = { ok: 0, drift: 1, error: 2 } as const;
 const PROJECT_DIR = path.join(__dirname, "..");
@@ -79,6 +79,7 @@ export function runnerEngineProblem(stack: string, env: NodeJS.ProcessEnv): stri
     if (env.CI !== "true" || env.OBSERVABILITY_RUNNER_ENGINE === "1") return undefined;
     let dockerHost: string;
     try {
+        if (stackSettings(stack).platform !== "docker") return undefined;
         dockerHost = stackDockerHost(stack);
     } catch {
         return undefined; // an invalid stack file is reported by the program itself
@@ -108,6 +109,7 @@ export async function main(
     ping: (dockerHost: string) => Promise<boolean | undefined> = pingDocker,
     ssh: (stack: string, dockerHost: string) => Promise<string | undefined> = sshProblem,
     storage: (dockerHost: string) => Promise<{ root: string; driver: string } | undefined> = engineStorage,
+    cluster: (stack: string, context: string | undefined) => string | undefined = clusterProblem,
 ): Promise<number> {
     const [command, stack, ...rest] = argv;
     if (!["preview", "drift", "up"].includes(command) || !stack) {
@@ -125,18 +127,22 @@ export async function main(
         return EXIT.error;
     }
     const problems = [passphraseProblem(stack, e, PROJECT_DIR), runnerEngineProblem(stack, e)];
+    let settings: Settings | undefined;
     if (command === "up") {
-        let dockerHost: string;
         try {
-            dockerHost = stackDockerHost(stack);
+            settings = stackSettings(stack);
         } catch (error) {
             err(`error: ${(error as Error).message}`);
             return EXIT.error;
         }
+    }
+    if (settings?.platform === "kubernetes") problems.push(cluster(stack, settings.kubernetes?.context));
+    else if (settings) {
+        const dockerHost = settings.dockerHost;
         // Over ssh, the provider's own command (host key pinned, no prompt); elsewhere the engine's /_ping.
         problems.push(dockerHost.startsWith("ssh://") ? await ssh(stack, dockerHost) : engineProblem(stack, dockerHost, await ping(dockerHost)));
         // Over ssh the engine's /info is not read here; the bind mount then fails at `up` with the path it lacks.
-        if (!dockerHost.startsWith("ssh://")) problems.push(storageProblem(stack, stackSettings(stack), await storage(dockerHost)));
+        if (!dockerHost.startsWith("ssh://")) problems.push(storageProblem(stack, settings, await storage(dockerHost)));
     }
     const first = problems.find(Boolean);
     if (first) {

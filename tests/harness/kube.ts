@@ -330,6 +330,8 @@ let exitHookInstalled = false;
  * cannot.
  */
 export async function startTestCluster(): Promise<TestCluster> {
+    const external = process.env.OBSERVABILITY_TEST_KUBECONFIG;
+    if (external) return externalCluster(external);
     const tools = kubeTools();
     if (!tools.kubeApiserver || !tools.testEnv) {
         throw new Error(
@@ -494,4 +496,53 @@ export async function startTestCluster(): Promise<TestCluster> {
         );
     }
     return cluster;
+}
+
+/**
+ * A user's or a workflow's cluster (OBSERVABILITY_TEST_KUBECONFIG, e.g. kind's): objects are applied server-side with
+ * `--dry-run=server`, so the real API server (its version, admission, strict fields) validates and defaults each one
+ * and nothing is stored; readBack returns what the dry run returned. Only a test namespace that did not exist is
+ * created, and deleted by stop().
+ */
+function externalCluster(kubeconfig: string): TestCluster {
+    const tools = kubeTools();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-external-"));
+    const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig };
+    const kubectl = (args: string[], input?: string): CommandResult => run(tools.kubectl, ["--kubeconfig", kubeconfig, ...args], { input, env });
+    const returned = new Map<string, KubeObject>();
+    const key = (o: KubeObject) => `${o.apiVersion}|${o.kind}|${o.metadata?.name}`;
+    const created: string[] = [];
+    const applyServerSide = (objects: KubeObject[], opts: ApplyOptions = {}) => {
+        if (opts.namespace && kubectl(["get", "namespace", opts.namespace]).status !== 0) {
+            const r = kubectl(["create", "namespace", opts.namespace]);
+            if (r.status !== 0) throw new Error(`could not create the test namespace ${opts.namespace}: ${r.stderr.trim()}`);
+            created.push(opts.namespace);
+        }
+        const failures: string[] = [];
+        let applied = 0;
+        for (const o of objects) {
+            const ns = o.metadata.namespace ?? opts.namespace;
+            const r = kubectl(
+                ["apply", "--server-side", "--dry-run=server", "--force-conflicts", "--validate=strict", `--field-manager=${opts.fieldManager ?? "observability-tests"}`, ...(ns ? ["--namespace", ns] : []), "-o", "json", "-f", "-"],
+                manifest([o]),
+            );
+            if (r.status !== 0) failures.push(`${label(o, ns)}: ${r.stderr.trim() || r.stdout.trim()}`);
+            else {
+                applied++;
+                returned.set(key(o), JSON.parse(r.stdout) as KubeObject);
+            }
+        }
+        return { applied, failures };
+    };
+    return {
+        kubeconfig,
+        dir,
+        kubectl,
+        applyServerSide,
+        readBack: (obj) => returned.get(key(obj)),
+        stop: () => {
+            for (const ns of created.splice(0)) kubectl(["delete", "namespace", ns, "--wait=false"]);
+            fs.rmSync(dir, { recursive: true, force: true });
+        },
+    };
 }

@@ -26,8 +26,8 @@ import { promtool, writeTree } from "../harness/promtool";
 import { kubernetesStacks, stackConfig } from "../harness/stackFiles";
 import { tool } from "../harness/tools";
 
-/** The API server here is v1.26.3 (../shared/tools/PROVENANCE-k8s.md): charts render for it, and it validates them. */
-const KUBE_VERSION = "1.26.3";
+/** The API server here is v1.26.3 (../shared/tools/PROVENANCE-k8s.md): charts render for it, and it validates them; with a cluster of one's own (OBSERVABILITY_TEST_KUBECONFIG), its version. */
+const KUBE_VERSION = process.env.OBSERVABILITY_TEST_KUBE_VERSION ?? "1.26.3";
 
 interface Rendered {
     readonly chart: RegisteredChart;

@@ -18,7 +18,7 @@ const ROOT = path.join(__dirname, "..", "..");
 const AS_STACK_FILES_SAY = async () => ({ root: "/var/lib/docker", driver: "overlay2" });
 
 /** Runs the CLI wrapper in-process against the stand-in `pulumi`, capturing what it prints and what it ran. */
-async function cli(argv: string[], scenario: string, extraEnv: Record<string, string> = {}, engineAnswers: boolean | undefined = true) {
+async function cli(argv: string[], scenario: string, extraEnv: Record<string, string> = {}, engineAnswers: boolean | undefined = true, clusterAnswers = true) {
     const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-")), "calls.log");
     const out: string[] = [];
     const err: string[] = [];
@@ -27,7 +27,8 @@ async function cli(argv: string[], scenario: string, extraEnv: Record<string, st
     const ping = async (host: string) => (pinged.push(host), engineAnswers);
     // ssh:// engines: the provider's ssh command (tests/engine/ssh.test.ts runs it for real); here it answers as told.
     const ssh = async (stack: string, host: string) => (pinged.push(host), engineAnswers === false ? `error: ${stack}: ${host} unreachable` : undefined);
-    const code = await main(argv, env, undefined, (m) => out.push(m), (m) => err.push(m), ping, ssh, AS_STACK_FILES_SAY);
+    const cluster = (stack: string, context: string | undefined) => (pinged.push(`cluster ${context ?? "(current context)"}`), clusterAnswers ? undefined : `error: ${stack}'s cluster does not answer`);
+    const code = await main(argv, env, undefined, (m) => out.push(m), (m) => err.push(m), ping, ssh, AS_STACK_FILES_SAY, cluster);
     const calls = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim().split("\n").map((l) => l.split("\t")) : [];
     return { code, out, err, calls, pinged };
 }
@@ -68,6 +69,12 @@ describe("npm run preview / up", () => {
         const r = await cli(["up", "staging", "--yes"], "nochange");
         expect(r.code).toBe(EXIT.ok);
         expect(r.calls.map(([, a]) => a)).toContain("up --stack staging --policy-pack policy --yes");
+    });
+    test("up on a Kubernetes stack asks its cluster, not a Docker engine; no answer stops before Pulumi", async () => {
+        const ok = await cli(["up", "cluster"], "nochange", { CI: "true" });
+        expect({ code: ok.code, pinged: ok.pinged }).toEqual({ code: EXIT.ok, pinged: ["cluster (current context)"] });
+        const down = await cli(["up", "cluster"], "nochange", {}, true, false);
+        expect({ code: down.code, err: down.err, ups: down.calls.filter(([, a]) => a.startsWith("up")) }).toEqual({ code: EXIT.error, err: ["error: cluster's cluster does not answer"], ups: [] });
     });
     test("up on an ssh:// engine checks it with the provider's ssh command first; a problem there stops before Pulumi", async () => {
         const ok = await cli(["up", "staging"], "nochange");
