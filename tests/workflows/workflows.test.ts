@@ -114,8 +114,9 @@ test("every stack a workflow deploys or checks for drift names its own Docker ho
     expect(load("e2e.yml").doc.jobs["dev-stack"].env.OBSERVABILITY_RUNNER_ENGINE).toBe("1");
 });
 
-/** The end-to-end workflow deploys a throwaway stack on the runner: a local file backend, never a shared one. */
+/** The end-to-end workflows deploy a throwaway stack on the runner: a local file backend, never a shared one. */
 const THROWAWAY = "e2e.yml";
+const THROWAWAY_KUBERNETES = "e2e-kubernetes.yml";
 
 test("e2e.yml: a throwaway local file backend in the workspace, pulumi up / smoke / destroy always", () => {
     const { doc } = load(THROWAWAY);
@@ -137,6 +138,34 @@ test("e2e.yml: a throwaway local file backend in the workspace, pulumi up / smok
     expect(cleanup.if).toBe("always()");
     expect(cleanup.run).toMatch(/pulumi destroy --stack dev/);
     expect(cleanup.run).toMatch(/docker volume rm/);
+});
+
+test("e2e-kubernetes.yml: kind, test:k8s on the published charts, up, pods Ready, smoke, drift reported, second up plans nothing, destroy always", () => {
+    const { doc } = load(THROWAWAY_KUBERNETES);
+    const job = doc.jobs["cluster-stack"];
+    expect(job.env.PULUMI_BACKEND_URL).toBe("file://${{ github.workspace }}/.pulumi-state");
+    expect(Object.keys(doc.on)).toEqual(expect.arrayContaining(["pull_request", "workflow_dispatch"]));
+    const kind = job.steps.find((s: any) => /^helm\/kind-action@/.test(s.uses ?? ""));
+    expect(kind.with.config).toBe(".github/kind.yaml");
+    // The node port Pulumi.cluster.yaml gives Grafana is the one kind publishes at the URL Pulumi reaches Grafana on.
+    const mapping = (yaml.load(fs.readFileSync(path.join(DIR, "..", "kind.yaml"), "utf8")) as any).nodes[0].extraPortMappings[0];
+    const cluster = parseSettings("cluster", rawConfig(stackConfig("cluster"))).kubernetes!;
+    expect([mapping.containerPort, `http://${mapping.listenAddress}:${mapping.hostPort}`]).toEqual([cluster.grafanaNodePort, cluster.grafanaUrl]);
+    const runs: string[] = job.steps.map((s: any) => s.run ?? "");
+    const at = (re: RegExp) => runs.findIndex((r) => re.test(r));
+    const order = [
+        at(/pullCharts\.ts cluster[\s\S]*OBSERVABILITY_TEST_KUBECONFIG[\s\S]*npm run test:k8s/),
+        at(/npm run up -- cluster --yes --skip-preview$/),
+        at(/kubectl -n observability wait pod --all --for=condition=Ready/),
+        at(/k8sSmoke\.mjs http:\/\/127\.0\.0\.1:3000 obs-cluster cluster traceback-app/),
+        at(/pulumi preview --stack cluster --refresh --expect-no-changes/),
+        at(/kubectl -n observability set resources statefulset\/obs-cluster-loki[\s\S]*npm run drift -- cluster[\s\S]*\[ "\$code" = 1 \]/),
+        at(/npm run up -- cluster --yes --skip-preview --expect-no-changes/),
+    ];
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const cleanup = job.steps[job.steps.length - 1];
+    expect([cleanup.if, cleanup.run]).toEqual(["always()", expect.stringMatching(/pulumi destroy --stack cluster/)]);
 });
 
 test("e2e.yml: an error burst reaches a webhook as the Grafana alert; destroy and up again on retained volumes", () => {
@@ -184,7 +213,7 @@ describe("every workflow", () => {
         expect(new Set(all).size).toBe(actions.size);
     });
 
-    test.each(fs.readdirSync(DIR).filter((f) => f !== THROWAWAY))("%s: backend and secrets come from repository settings, never the file", (file) => {
+    test.each(fs.readdirSync(DIR).filter((f) => f !== THROWAWAY && f !== THROWAWAY_KUBERNETES))("%s: backend and secrets come from repository settings, never the file", (file) => {
         const { text, doc } = load(file);
         for (const job of Object.values<any>(doc.jobs)) {
             for (const step of pulumiSteps(job).filter((st) => st.with?.command)) expect(step.with["cloud-url"]).toBe("${{ vars.PULUMI_BACKEND_URL }}");
