@@ -3,6 +3,9 @@ import { Settings } from "../../settings/types";
 import { renderAlloyKubernetesConfig } from "../alloy/kubernetes";
 import { containerResources, imageParts } from "./names";
 
+/** The chart's default storage path, set explicitly so the mount and the flag cannot part. */
+const ALLOY_CHART_STORAGE = "/tmp/alloy";
+
 /**
  * Values of the Alloy chart (grafana/alloy 1.11.1): a DaemonSet with the stack's file (configs/alloy/kubernetes.ts).
  * The chart writes `configMap.content` through `tpl` (templates/configmap.yaml:12-16), so `{{` is escaped as Helm's
@@ -13,12 +16,15 @@ export function alloyValues(settings: Settings): Record<string, unknown> {
     const image = imageParts(settings.images.alloy);
     return {
         image: { registry: image.registry, repository: image.repository, tag: image.tag },
-        controller: { type: "daemonset" },
+        // Alloy's state (log positions among it) at the chart's storage path (values.yaml:60-62, /tmp/alloy): on an
+        // emptyDir, the root filesystem being read-only. It survives a container restart, not a new pod (see README).
+        controller: { type: "daemonset", volumes: { extra: [{ name: "alloy-storage", emptyDir: {} }] } },
         alloy: {
             configMap: { create: true, content: escapeTpl(renderAlloyKubernetesConfig(settings)) },
             // The kubelet's pod logs, read-only; files there are root's (0640), so Alloy reads them as root, with
             // no capability and a read-only root filesystem.
-            mounts: { varlog: true },
+            mounts: { varlog: true, extra: [{ name: "alloy-storage", mountPath: ALLOY_CHART_STORAGE }] },
+            storagePath: ALLOY_CHART_STORAGE,
             securityContext: {
                 runAsUser: 0,
                 runAsNonRoot: false,

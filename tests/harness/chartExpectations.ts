@@ -61,6 +61,9 @@ export function expectationProblems(settings: Settings, objects: KubeObject[]): 
     if (alloy) {
         const hostPaths = (podSpec(alloy.o)!.volumes ?? []).filter((v) => v.hostPath).map((v) => v.hostPath.path);
         want(JSON.stringify(hostPaths) === JSON.stringify(["/var/log"]), `Alloy's host paths ${JSON.stringify(hostPaths)}, expected only /var/log`);
+        // A read-only root: Alloy's storage path must be a volume, or it cannot start.
+        const storage = (alloy.c.args ?? []).find((a) => a.startsWith("--storage.path="))?.split("=")[1];
+        want(storage !== undefined && (alloy.c.volumeMounts ?? []).some((m: any) => m.mountPath === storage), `Alloy's --storage.path ${storage} is not on a volume (its root filesystem is read-only)`);
     }
 
     if (!settings.grafana.externalUrl) {

@@ -81,6 +81,7 @@ describe.each(kubernetesStacks())("%s: the charts rendered by the real Helm, app
     let settings: Settings;
     const rendered: Rendered[] = [];
     let cluster: TestCluster | undefined;
+    let applySeconds = 0;
     const all = () => rendered.flatMap((r) => r.objects.filter((o) => !isHook(o)));
     const of = (chart: string) => rendered.find((r) => r.chart.chart === chart)!.objects;
     const p = () => settings.namePrefix;
@@ -168,7 +169,9 @@ describe.each(kubernetesStacks())("%s: the charts rendered by the real Helm, app
 
     test("every object is accepted by the real API server (server-side apply, strict fields) and reads back", () => {
         const objects = all();
+        const started = Date.now();
         const result = cluster!.applyServerSide(objects, { namespace: settings.kubernetes!.namespace });
+        applySeconds = (Date.now() - started) / 1000;
         expect(result.failures).toEqual([]);
         expect(result.applied).toBe(objects.length);
         for (const o of objects) expect(`${o.kind}/${o.metadata.name}: ${cluster!.readBack(o) ? "stored" : "missing"}`).toBe(`${o.kind}/${o.metadata.name}: stored`);
@@ -194,6 +197,7 @@ describe.each(kubernetesStacks())("%s: the charts rendered by the real Helm, app
             }
         }
         const claims = all().flatMap((o) => ((o.spec as any)?.volumeClaimTemplates ?? []).map((t: any) => t.spec.resources.requests.storage));
+        lines.push(`${all().length} objects applied server-side in ${applySeconds.toFixed(1)} s`);
         lines.push(`requests (DaemonSets per node): ${cpu.toFixed(2)} CPU, ${memory} MiB; claims in charts: ${claims.join(", ")}`);
         fs.writeFileSync(path.join(require("os").tmpdir(), `k8s-figures-${stack}.txt`), `${lines.join("\n")}\n`);
         console.log(lines.join("\n"));

@@ -180,6 +180,32 @@ BAD.push(
     ["memory in an unknown unit", { resources: { loki: { memory: "1Tb" } } }, "observability:resources.loki.memory", /memory size/],
 );
 
+// Kubernetes: a cluster stack's base (platform and the one required key), then one bad value each.
+const cluster = (extra: Record<string, unknown> = {}, kubernetes: Record<string, unknown> = {}) => ({ platform: "kubernetes", kubernetes: { grafanaUrl: "http://127.0.0.1:3000", ...kubernetes }, ...extra });
+BAD.push(
+    ["an unknown platform", { platform: "k8s" }, "observability:platform", /docker or kubernetes/],
+    ["kubernetes settings on a Docker stack", { kubernetes: { namespace: "obs" } }, "observability:kubernetes", /applies to platform kubernetes only; this stack's platform is docker/],
+    ["a Docker host on a cluster", cluster({ dockerHost: "unix:///var/run/docker.sock" }), "observability:dockerHost", /applies to platform docker only; this stack's platform is kubernetes/],
+    ["published ports on a cluster", cluster({ publish: { grafana: 3000 } }), "observability:publish", /platform docker only/],
+    ["a cluster without Grafana's API URL", { platform: "kubernetes" }, "observability:kubernetes.grafanaUrl", /is required: .*node port.*port-forward/],
+    ["a namespace with capitals", cluster({}, { namespace: "Observability" }), "observability:kubernetes.namespace", /lowercase/],
+    ["a node port outside the range", cluster({}, { grafanaNodePort: 3000 }), "observability:kubernetes.grafanaNodePort", /30000-32767/],
+    ["an ingress without its host", cluster({}, { ingress: { className: "nginx" } }), "observability:kubernetes.ingress.host", /is required/],
+    ["a volume size of zero", cluster({}, { volumes: { loki: 0 } }), "observability:kubernetes.volumes.loki", /from 1 to 65536/],
+    ["a chart version range", cluster({ charts: { loki: "^18.11.0" } }), "observability:charts.loki", /exact chart version.*ranges/],
+    ["a chart version without its patch", { charts: { grafana: "12.11" } }, "observability:charts.grafana", /exact chart version/],
+    ["an unknown chart", { charts: { tempo: "1.0.0" } }, "observability:charts.tempo", /unknown key; allowed keys: alloy, falco, grafana, loki, prometheus/],
+    ["Promtail on a cluster", cluster({ collector: "promtail" }), "observability:collector", /on Kubernetes the collector is Alloy/],
+    ["the demo on a cluster", cluster({ demo: { enabled: true } }), "observability:demo.enabled", /Docker only/],
+    ["two Lokis on one volume each", cluster({ loki: { replicas: 2 } }), "observability:loki.replicas", /needs an object store/],
+    ["an object store on Docker", { loki: { storage: { type: "s3", bucket: "logs" } } }, "observability:loki.storage.type", /Kubernetes; on Docker/],
+    ["an unknown object store", cluster({ loki: { storage: { type: "minio" } } }), "observability:loki.storage.type", /filesystem, s3, gcs, azure/],
+    ["an object store without its bucket", cluster({ loki: { storage: { type: "s3" } } }), "observability:loki.storage.bucket", /is required/],
+    ["an S3 endpoint with its scheme", cluster({ loki: { storage: { type: "s3", bucket: "logs", endpoint: "https://minio:9000" } } }), "observability:loki.storage.endpoint", /no scheme/],
+    ["Azure without its account", cluster({ loki: { storage: { type: "azure", bucket: "logs" } } }), "observability:loki.storage.accountName", /storage account/],
+    ["a bucket on the filesystem", cluster({ loki: { storage: { type: "filesystem", bucket: "logs" } } }), "observability:loki.storage.bucket", /unknown key/],
+);
+
 /** The value at a key's path in the raw configuration ("observability:a.b[1].c"), if the path leads to one. */
 function rawValue(raw: Record<string, unknown>, key: string): unknown {
     let v: any = raw;
@@ -333,6 +359,31 @@ describe("secrets some settings need", () => {
         expect(() => requireSecrets(withUser, {})).toThrow(/observability:smtpPassword.*--secret/);
         expect(() => requireSecrets(withUser, { smtpPassword: {} as any })).not.toThrow();
         expect(() => requireSecrets(parse({ grafana: { contactPoint: { kind: "email", addresses: ["oncall@example.com"] }, smtp } }), {})).not.toThrow();
+    });
+    test("object store credentials: Azure needs its key; S3's come in pairs or not at all (the pod's identity); none on Docker", () => {
+        const store = (storage: Record<string, unknown>) => parse(cluster({ loki: { storage } }));
+        const azure = store({ type: "azure", bucket: "logs", accountName: "obslogs" });
+        expect(() => requireSecrets(azure, {})).toThrow(/observability:lokiStorageKey.*azure.*--secret lokiStorageKey/);
+        expect(() => requireSecrets(azure, { lokiStorageKey: {} as any })).not.toThrow();
+        const s3 = store({ type: "s3", bucket: "logs", endpoint: "minio.storage:9000" });
+        expect(() => requireSecrets(s3, {})).not.toThrow();
+        expect(() => requireSecrets(s3, { lokiStorageKeyId: {} as any })).toThrow(/observability:lokiStorageKey .*in pairs/);
+        expect(() => requireSecrets(s3, { lokiStorageKey: {} as any })).toThrow(/observability:lokiStorageKeyId .*in pairs/);
+        expect(() => requireSecrets(s3, { lokiStorageKeyId: {} as any, lokiStorageKey: {} as any })).not.toThrow();
+        expect(() => requireSecrets(parse({}), { kubeconfig: {} as any })).toThrow(/observability:kubeconfig .*platform kubernetes only/);
+    });
+});
+
+describe("a Kubernetes stack's settings", () => {
+    test("defaults: the prefix as namespace, the cluster's storage class, the charts' volume sizes, pinned charts, one Loki on its volume", () => {
+        const s = parse(cluster());
+        expect(s.kubernetes).toEqual({ namespace: "obs-test", grafanaUrl: "http://127.0.0.1:3000", volumes: { loki: 10, prometheus: 8, grafana: 2, alertmanager: 1 }, context: undefined, storageClass: undefined, grafanaNodePort: undefined, ingress: undefined });
+        expect(s.charts).toEqual({ loki: "18.11.0", grafana: "12.11.1", alloy: "1.11.1", prometheus: "29.27.0", falco: "9.1.0" });
+        expect([s.loki.storage, s.loki.replicas]).toEqual([{ type: "filesystem" }, 1]);
+    });
+    test("three Lokis on S3, read as written", () => {
+        const s = parse(cluster({ loki: { replicas: 3, storage: { type: "s3", bucket: "logs", region: "eu-west-1" } } }));
+        expect([s.loki.replicas, s.loki.storage]).toEqual([3, { type: "s3", bucket: "logs", region: "eu-west-1", endpoint: undefined, accountName: undefined }]);
     });
 });
 

@@ -44,7 +44,15 @@ describe("cluster: the Kubernetes stack as the program registers it", () => {
     test("the namespace is created first and admits Falco's privilege (Pod Security 'privileged')", () => {
         const ns = byType(program.run(), "kubernetes:core/v1:Namespace");
         expect(ns.map((n) => [n.inputs.metadata.name, n.inputs.metadata.labels["pod-security.kubernetes.io/enforce"]])).toEqual([["observability", "privileged"]]);
-        for (const chart of byType(program.run(), CHART_TYPE)) expect(chart.options?.dependsOn ?? []).toEqual([]);
+        // Each release waits for what it needs: the namespace, Loki before its collector, the collector before Falco's first events.
+        const deps = Object.fromEntries(program.run().resources.filter((r) => /Release$/.test(r.type)).map((r) => [r.type.split(":")[2], [...(r.options?.dependsOn ?? [])].sort()]));
+        expect(deps).toEqual({
+            LokiRelease: ["obs-cluster-namespace"],
+            PrometheusRelease: ["obs-cluster-namespace"],
+            AlloyRelease: ["obs-cluster-loki"],
+            FalcoRelease: ["obs-cluster-alloy"],
+            GrafanaRelease: ["obs-cluster-grafana-admin", "obs-cluster-loki", "obs-cluster-prometheus"],
+        });
     });
 
     test("only the collector, Grafana and Prometheus reach Loki's HTTP port (NetworkPolicy)", () => {
