@@ -58,9 +58,10 @@ export class KubernetesStack extends pulumi.ComponentResource {
 
         // Grafana's and Prometheus' volumes are the program's claims, kept on destroy (retainVolumes) and refused deletion
         // (protectVolumes) as on Docker; Loki's and Alertmanager's are their StatefulSets' claims, which outlive them.
-        for (const [service, claim] of Object.entries(dataClaims(settings))) {
-            new k8s.core.v1.PersistentVolumeClaim(`${name}-${service}-data`, claim, { ...objectInNamespace, retainOnDelete: settings.retainVolumes, protect: settings.protectVolumes });
-        }
+        const claims = dataClaims(settings);
+        const claim = (service: keyof typeof claims) =>
+            new k8s.core.v1.PersistentVolumeClaim(`${name}-${service}-data`, claims[service], { ...objectInNamespace, retainOnDelete: settings.retainVolumes, protect: settings.protectVolumes });
+        const prometheusData = claim("prometheus");
 
         const credentials = Boolean(secrets.lokiStorageKey);
         const lokiSecret = credentials
@@ -78,7 +79,7 @@ export class KubernetesStack extends pulumi.ComponentResource {
                   ...(secrets.smtpPassword ? { [SECRET_FILES.smtpPassword]: secrets.smtpPassword } : {}),
               })
             : undefined;
-        const prometheus = new PrometheusRelease(`${name}-prometheus`, { settings, namespace: ns, values: prometheusValues(settings) }, { ...inNamespace, dependsOn: [namespace, ...(amSecret ? [amSecret] : [])] });
+        const prometheus = new PrometheusRelease(`${name}-prometheus`, { settings, namespace: ns, values: prometheusValues(settings) }, { ...inNamespace, dependsOn: [prometheusData, ...(amSecret ? [amSecret] : [])] });
         const alloy = new AlloyRelease(`${name}-alloy`, { settings, namespace: ns, values: alloyValues(settings) }, { ...inNamespace, dependsOn: [loki] });
         if (settings.falco.enabled) {
             // After the collector, so Falco's first events are shipped.
@@ -93,7 +94,7 @@ export class KubernetesStack extends pulumi.ComponentResource {
                 [GRAFANA_SECRET_KEYS.password]: adminPassword,
                 ...(secrets.smtpPassword ? { [GRAFANA_SECRET_KEYS.smtpPassword]: secrets.smtpPassword } : {}),
             });
-            const grafana = new GrafanaRelease(`${name}-grafana`, { settings, namespace: ns, values: grafanaValues(settings) }, { ...inNamespace, dependsOn: [grafanaSecret, loki, prometheus] });
+            const grafana = new GrafanaRelease(`${name}-grafana`, { settings, namespace: ns, values: grafanaValues(settings) }, { ...inNamespace, dependsOn: [grafanaSecret, claim("grafana"), loki, prometheus] });
             new GrafanaContent(
                 `${name}-content`,
                 {

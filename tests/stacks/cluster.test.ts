@@ -44,14 +44,14 @@ describe("cluster: the Kubernetes stack as the program registers it", () => {
     test("the namespace is created first and admits Falco's privilege (Pod Security 'privileged')", () => {
         const ns = byType(program.run(), "kubernetes:core/v1:Namespace");
         expect(ns.map((n) => [n.inputs.metadata.name, n.inputs.metadata.labels["pod-security.kubernetes.io/enforce"]])).toEqual([["observability", "privileged"]]);
-        // Each release waits for what it needs: the namespace, Loki before its collector, the collector before Falco's first events.
+        // Each release waits for what it needs: the namespace, its claim and Secret, Loki before its collector, the collector before Falco's first events.
         const deps = Object.fromEntries(program.run().resources.filter((r) => /Release$/.test(r.type)).map((r) => [r.type.split(":")[2], [...(r.options?.dependsOn ?? [])].sort()]));
         expect(deps).toEqual({
             LokiRelease: ["obs-cluster-namespace"],
-            PrometheusRelease: ["obs-cluster-namespace"],
+            PrometheusRelease: ["obs-cluster-prometheus-data"],
             AlloyRelease: ["obs-cluster-loki"],
             FalcoRelease: ["obs-cluster-alloy"],
-            GrafanaRelease: ["obs-cluster-grafana-admin", "obs-cluster-loki", "obs-cluster-prometheus"],
+            GrafanaRelease: ["obs-cluster-grafana-admin", "obs-cluster-grafana-data", "obs-cluster-loki", "obs-cluster-prometheus"],
         });
     });
 
@@ -80,6 +80,19 @@ describe("cluster: the Kubernetes stack as the program registers it", () => {
         expect(run.outputs.namespace).toBe("observability");
         expect(run.outputs.grafanaUrl).toBe("http://127.0.0.1:3000");
         expect(run.secretOutputs).toContain("grafanaAdminPassword");
+    });
+});
+
+describe("cluster: data volumes kept and protected like Docker's", () => {
+    test("Grafana's and Prometheus' claims are the program's, retained and protected when the stack asks", async () => {
+        const run = await runProgram("cluster", stackConfig("cluster", { "observability:retainVolumes": true, "observability:protectVolumes": true }));
+        const claims = byType(run, "kubernetes:core/v1:PersistentVolumeClaim").map((c) => [c.inputs.metadata.name, c.inputs.spec.resources.requests.storage, c.options?.retainOnDelete, c.options?.protect]);
+        expect(claims.sort()).toEqual([
+            ["obs-cluster-grafana-data", "2Gi", true, true],
+            ["obs-cluster-prometheus-data", "5Gi", true, true],
+        ]);
+        expect(chartNamed(run, "grafana").values.persistence).toEqual({ enabled: true, existingClaim: "obs-cluster-grafana-data", lookupVolumeName: false });
+        expect((chartNamed(run, "prometheus").values.server as any).persistentVolume).toEqual({ enabled: true, existingClaim: "obs-cluster-prometheus-data" });
     });
 });
 
