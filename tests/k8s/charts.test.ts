@@ -204,3 +204,37 @@ describe.each(kubernetesStacks())("%s: the charts rendered by the real Helm, app
         expect(cpu).toBeGreaterThan(0);
     });
 });
+
+describe("cluster with Loki on S3, three instances: the chart takes it, Loki reads it, credentials only by reference", () => {
+    const overrides = { "observability:loki": { retention: "168h", replicas: 3, storage: { type: "s3", bucket: "obs-logs", endpoint: "minio.storage:9000", region: "eu-west-1" } } };
+    const secrets = { "observability:lokiStorageKeyId": "AKIAEXAMPLE", "observability:lokiStorageKey": "s3cr3t-example-key" };
+    let objects: KubeObject[] = [];
+    let settings: Settings;
+
+    beforeAll(async () => {
+        const config = stackConfig("cluster", { ...overrides, ...secrets });
+        settings = parseSettings("cluster", rawConfig(config));
+        const run = await runProgram("cluster", config, undefined, Object.keys(secrets).map((k) => k.split(":")[1]));
+        objects = render(registeredCharts(run).find((c) => c.chart === "loki")!).objects;
+    });
+
+    test("three replicas, a memberlist ring of three copies, the bucket; the keys as ${VAR} from the Secret", () => {
+        const text = configMapData(objects, "loki", "config.yaml");
+        const config = yaml.load(text) as any;
+        expect(config.common.storage).toEqual({ s3: { bucketnames: "obs-logs", endpoint: "minio.storage:9000", s3forcepathstyle: true, region: "eu-west-1", access_key_id: "${LOKI_STORAGE_KEY_ID}", secret_access_key: "${LOKI_STORAGE_KEY}" } });
+        expect([config.common.replication_factor, config.common.ring.kvstore.store, config.memberlist.join_members]).toEqual([3, "memberlist", ["obs-cluster-loki-memberlist.observability.svc.cluster.local:7946"]]);
+        expect(text).not.toContain("s3cr3t-example-key");
+        const sts = objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === "obs-cluster-loki") as any;
+        expect(sts.spec.replicas).toBe(3);
+        const loki = podSpec(sts)!.containers.find((c) => c.name === "loki") as any;
+        expect(loki.envFrom).toEqual([{ secretRef: { name: "obs-cluster-loki-storage" } }]);
+        expect(loki.args).toContain("-config.expand-env=true");
+        expect(expectationProblems(settings, objects).filter((p) => /loki/i.test(p))).toEqual([]);
+    });
+
+    test("the real Loki 3.7.6 accepts the file with the keys expanded from its environment", () => {
+        const dir = writeTree({ "loki.yaml": configMapData(objects, "loki", "config.yaml") });
+        const r = tool("loki").run(["-verify-config", "-config.expand-env=true", "-config.file", path.join(dir, "loki.yaml")]);
+        expect({ status: r.status, out: r.status === 0 ? "" : `${r.stdout}${r.stderr}` }).toEqual({ status: 0, out: "" });
+    });
+});
