@@ -13,6 +13,11 @@
  * The e2e workflow runs the real Falco on the real images (.github/workflows/e2e.yml).
  */
 import * as path from "path";
+import * as yaml from "js-yaml";
+import { renderFalcoRules } from "../../configs/falco";
+import { rawConfig } from "../../settings/load";
+import { parseSettings } from "../../settings/parse";
+import { stackConfig } from "../harness/stackFiles";
 import { byType, isSeed, seed, uploaded } from "../harness/mocks";
 import { label, programFor } from "../harness/stackSpec";
 
@@ -77,7 +82,7 @@ function fields(e: Exec): Record<string, string> {
     return { "container.name": e.container, "proc.name": name, "proc.cmdline": [name, ...e.argv.slice(1)].join(" "), "proc.vpid": String(e.vpid) };
 }
 
-/** Evaluates a Falco condition of this shape: and/or/not, parentheses, `=`, `in (...)`, `contains`, macros and lists. */
+/** Evaluates a Falco condition of this shape: and/or/not, parentheses, `=`, `in (...)`, `contains`, `startswith`, macros and lists. */
 function evaluate(condition: string, values: Record<string, string>, lists: Record<string, string[]>, macros: Record<string, boolean>): boolean {
     const tokens = condition.match(/"[^"]*"|[()]|,|[^\s(),"]+/g) ?? [];
     let i = 0;
@@ -108,6 +113,7 @@ function evaluate(condition: string, values: Record<string, string>, lists: Reco
         const op = next();
         if (op === "=") return values[t] === value(next());
         if (op === "contains") return values[t].includes(value(next()));
+        if (op === "startswith") return values[t].startsWith(value(next()));
         if (op === "in") {
             if (next() !== "(") throw new Error("expected (");
             const items: string[] = [];
@@ -152,3 +158,44 @@ for (const stack of ["dev", "staging", "prod"]) {
         });
     });
 }
+
+/**
+ * On Kubernetes: the processes the charts' containers start (no healthcheck execs there: the charts' probes are HTTP).
+ * Entrypoints as above; the chart's args replace Falco's CMD with /usr/bin/falco (falco-9.1.0 pod-template.tpl:61-66),
+ * Alloy's config-reloader is prometheus-config-reloader (alloy-1.11.1 values.yaml:245-277), Prometheus' configmap-reload
+ * likewise. Fields from the container plugin 0.7.1: k8s.ns.name, k8s.pod.label[...].
+ */
+describe("cluster (Kubernetes)", () => {
+    const settings = parseSettings("cluster", rawConfig(stackConfig("cluster")));
+    const ns = settings.kubernetes!.namespace;
+    const shell = (yaml.load(renderFalcoRules(settings)) as any[]).find((x) => x.rule === "Shell in observability stack container");
+    const PODS: Array<[string, string, string[][]]> = [
+        ["loki", "loki", [["/usr/bin/loki", "-config.file=/etc/loki/config/config.yaml"]]],
+        ["alloy", "alloy", [["/bin/alloy", "run", "/etc/alloy/config.alloy"]]],
+        ["alloy", "config-reloader", [["/bin/prometheus-config-reloader", "--watched-dir=/etc/alloy"]]],
+        ["prometheus", "prometheus-server", [["/bin/prometheus", "--config.file=/etc/config/prometheus.yml"]]],
+        ["prometheus", "prometheus-server-configmap-reload", [["/bin/prometheus-config-reloader", "--watched-dir=/etc/config"]]],
+        ["prometheus", "alertmanager", [["/bin/alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml"]]],
+        ["grafana", "grafana", [["/run.sh"], ["grafana", "server"]]],
+        ["falco", "falco", [["/usr/bin/falco"]]],
+    ];
+    const fires = (namespace: string, release: string, argv: readonly string[], vpid = 1) => {
+        const name = path.basename(argv[0]);
+        const values = { "k8s.ns.name": namespace, "k8s.pod.label[app.kubernetes.io/instance]": release, "proc.name": name, "proc.cmdline": [name, ...argv.slice(1)].join(" "), "proc.vpid": String(vpid) };
+        return evaluate(shell.condition, values, { shell_binaries: SHELLS }, { spawned_process: true, container: true });
+    };
+
+    test("no event from what the stack's pods start", () => {
+        const events = PODS.flatMap(([chart, , execs]) => execs.filter((argv) => fires(ns, `${settings.namePrefix}-${chart}`, argv)).map((a) => a.join(" ")));
+        expect(events).toEqual([]);
+    });
+
+    test("a person's shell in any of the stack's pods raises one; in an application's pod, or another stack's, none", () => {
+        for (const [chart] of PODS) {
+            for (const argv of [["sh"], ["/bin/bash", "-i"], ["sh", "-c", "id"]]) expect([chart, argv, fires(ns, `${settings.namePrefix}-${chart}`, argv, 57)]).toEqual([chart, argv, true]);
+        }
+        expect(fires("shop", "shop", ["sh"], 57)).toBe(false);
+        expect(fires(ns, "someone-else", ["sh"], 57)).toBe(false);
+        expect(fires("other", `${settings.namePrefix}-loki`, ["sh"], 57)).toBe(false);
+    });
+});
