@@ -34,9 +34,12 @@ export class KubernetesStack extends pulumi.ComponentResource {
         const cluster = kubernetesOf(settings);
         const urls = clusterUrls(settings);
 
+        // enablePatchForce: the program owns its objects. A hand edit (`kubectl set resources`) makes kubectl a field
+        // manager; without force, the refreshed preview's server-side dry run conflicts with it instead of showing the
+        // drift as an update (pulumi-kubernetes provider/pkg/await/await.go: force only on the annotation or this flag).
         const provider = new k8s.Provider(
             `${name}-kubernetes`,
-            { ...(secrets.kubeconfig ? { kubeconfig: secrets.kubeconfig } : {}), ...(cluster.context ? { context: cluster.context } : {}) },
+            { ...(secrets.kubeconfig ? { kubeconfig: secrets.kubeconfig } : {}), ...(cluster.context ? { context: cluster.context } : {}), enablePatchForce: true },
             { parent: this },
         );
         // Components pass the provider to their charts; the program's own objects name it.

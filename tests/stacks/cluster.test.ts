@@ -75,6 +75,11 @@ describe("cluster: the Kubernetes stack as the program registers it", () => {
         expect(provider.inputs.url).toBe("http://127.0.0.1:3000");
     });
 
+    test("the provider forces its own values over a hand edit (drift is an update, not a field conflict)", () => {
+        const [provider] = byType(program.run(), "pulumi:providers:kubernetes");
+        expect(JSON.parse(String(provider.inputs.enablePatchForce))).toBe(true);
+    });
+
     test("outputs: namespace, in-cluster URLs, Grafana's URL; the admin password only as a secret", () => {
         const run = program.run();
         expect(run.outputs.namespace).toBe("observability");
