@@ -28,7 +28,7 @@ function backoffConfig(s: RetrySchedule): { min_period: string; max_period: stri
     return { min_period: s.minPeriod, max_period: s.maxPeriod, max_retries: s.maxRetries };
 }
 
-function stage(step: PipelineStep): PipelineStage {
+export function stage(step: PipelineStep): PipelineStage {
     const stages: PipelineStage[] =
         step.kind === "multiline"
             ? [{ multiline: { firstline: step.firstline, max_wait_time: step.maxWait, max_lines: step.maxLines } }]

@@ -1,11 +1,11 @@
 import { alertRules } from "../../configs/alertRules";
 import { dashboardSpecs } from "../../configs/grafana/dashboards";
 import { logAlerts } from "../../configs/grafana/logAlerts";
-import { promtailConfig } from "../../configs/promtail";
+import { pipelineSteps } from "../../configs/collection";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { parseErrors, selectorLabels } from "../harness/grammars";
-import { stackConfig } from "../harness/stackFiles";
+import { stackConfig, stacks } from "../harness/stackFiles";
 import { lazy } from "../harness/lazy";
 
 /** The labels the collector puts on every stream (plus Falco's priority); queries may use no others in selectors. */
@@ -23,17 +23,14 @@ describe("the grammars catch broken queries", () => {
     });
 });
 
-describe.each(["dev", "staging", "prod"])("%s: every shipped query parses", (stack) => {
+describe.each(stacks())("%s: every shipped query parses", (stack) => {
     const all = lazy(() => {
         const settings = parseSettings(stack, rawConfig(stackConfig(stack)));
         const dashboardQueries = dashboardSpecs(settings).flatMap((d) => d.panels.flatMap((p) => p.queries.map((q) => ({ where: `${d.title} / ${p.title}`, ...q }))));
         const logAlertQueries = logAlerts(settings).map((a) => ({ where: `Grafana alert ${a.title}`, language: "logql" as const, expr: a.expr }));
         const promAlertQueries = alertRules(settings).groups.flatMap((g) => g.rules.map((r) => ({ where: `Prometheus alert ${r.alert}`, language: "promql" as const, expr: r.expr })));
-        const promtailSelectors = promtailConfig(settings).scrape_configs[0].pipeline_stages.map((s) => ({
-            where: "Promtail match stage",
-            language: "logql" as const,
-            expr: "match" in s ? s.match.selector : "",
-        }));
+        // The collector's match selectors (Promtail's and Alloy's stage.match render the same pipeline steps).
+        const promtailSelectors = pipelineSteps(settings).map((s) => ({ where: "collector match stage", language: "logql" as const, expr: s.selector }));
         return [...dashboardQueries, ...logAlertQueries, ...promAlertQueries, ...promtailSelectors];
     });
 
