@@ -1,11 +1,12 @@
 /**
  * npm run render -- <stack> <dir>
- * Writes every configuration file the program would upload for <stack> into <dir>, using the same
- * renderers as the program, so reviewers and CI can read and validate them.
+ * Writes every configuration file the program would upload for <stack> into <dir> (a Kubernetes stack: each chart's
+ * values), using the same renderers as the program, so reviewers and CI can read and validate them.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { renderAll } from "../configs";
+import { renderChartValues } from "../configs/kubernetes";
 import { rawConfig } from "../settings/load";
 import { parseSettings } from "../settings/parse";
 import { readStackFile } from "../settings/stackFile";
@@ -19,7 +20,7 @@ export function main(argv: string[], projectDir = path.join(__dirname, ".."), lo
     }
     try {
         const settings = parseSettings(stack, rawConfig(readStackFile(stack, projectDir)));
-        for (const [file, content] of Object.entries(renderAll(settings))) {
+        for (const [file, content] of Object.entries(settings.platform === "kubernetes" ? renderChartValues(settings) : renderAll(settings))) {
             const target = path.join(dir, file);
             fs.mkdirSync(path.dirname(target), { recursive: true });
             fs.writeFileSync(target, content);

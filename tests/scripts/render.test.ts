@@ -6,7 +6,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { main as render } from "../../scripts/render";
+import { registeredCharts } from "../harness/charts";
+import { runProgram } from "../harness/mocks";
+import { stackConfig } from "../harness/stackFiles";
 import { PROJECT_FILE, declaredProject, main as declareConfig } from "../../scripts/declareConfig";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -61,6 +65,16 @@ describe("npm run render", () => {
         expect(errors).toHaveLength(1);
         expect(errors[0]).toMatch(/observability:retainVolumes.*sometimes/);
         expect(fs.existsSync(target)).toBe(false);
+    });
+
+    test("a Kubernetes stack: each chart's values, the ones its helm.v4.Chart receives", async () => {
+        const out = tmp("render-cluster");
+        expect(render(["cluster", out], ROOT, () => undefined)).toBe(0);
+        expect(files(out)).toEqual(["alloy/values.yaml", "falco/values.yaml", "grafana/values.yaml", "loki/values.yaml", "prometheus/values.yaml"]);
+        const run = await runProgram("cluster", stackConfig("cluster"));
+        for (const chart of registeredCharts(run)) {
+            expect([chart.chart, yaml.load(fs.readFileSync(path.join(out, chart.chart, "values.yaml"), "utf8"))]).toEqual([chart.chart, chart.values]);
+        }
     });
 });
 
