@@ -5,7 +5,6 @@
  * kube-apiserver v1.26.3 (etcd, RBAC, strict field validation) and read back; the render twice is identical, and what
  * the settings ask is read back from the objects (a chart ignores a misspelt value path: this is what catches it).
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { renderAlloyKubernetesConfig } from "../../configs/alloy/kubernetes";
@@ -199,7 +198,6 @@ describe.each(kubernetesStacks())("%s: the charts rendered by the real Helm, app
         const claims = all().flatMap((o) => ((o.spec as any)?.volumeClaimTemplates ?? []).map((t: any) => t.spec.resources.requests.storage));
         lines.push(`${all().length} objects applied server-side in ${applySeconds.toFixed(1)} s`);
         lines.push(`requests (DaemonSets per node): ${cpu.toFixed(2)} CPU, ${memory} MiB; claims in charts: ${claims.join(", ")}`);
-        fs.writeFileSync(path.join(require("os").tmpdir(), `k8s-figures-${stack}.txt`), `${lines.join("\n")}\n`);
         console.log(lines.join("\n"));
         expect(cpu).toBeGreaterThan(0);
     });
