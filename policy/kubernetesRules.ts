@@ -1,5 +1,6 @@
 import { posix } from "path";
 import type { PolicyResource, Rule } from "./rules";
+import { COLLECTOR_STATE_ROOT } from "../configs/kubernetes/alloy";
 
 /**
  * The Kubernetes rules: what the workloads the charts render (Deployment, DaemonSet, StatefulSet, Job, CronJob,
@@ -181,7 +182,7 @@ export const KUBERNETES_RULES: KubernetesRule[] = [
     ),
     workloadRule(
         "k8s-host-paths",
-        "Host paths are mounted only into Falco's pod (falcosecurity/falco), and into the log collector's (grafana/alloy) only at or below /var/log and /var/lib/docker/containers, read-only.",
+        `Host paths are mounted only into Falco's pod (falcosecurity/falco), and into the log collector's (grafana/alloy) only at or below /var/log and /var/lib/docker/containers, read-only, and its own state at or below ${COLLECTOR_STATE_ROOT}.`,
         (pod, o) => {
             if (podRuns(pod, isFalco)) return [];
             const collector = podRuns(pod, isCollector);
@@ -190,7 +191,8 @@ export const KUBERNETES_RULES: KubernetesRule[] = [
                 if (!volume?.hostPath) continue;
                 const raw = String(volume.hostPath.path ?? "");
                 const path = normalise(raw);
-                const allowed = collector && COLLECTOR_HOST_PATHS.some((root) => below(path, root));
+                const state = collector && below(path, COLLECTOR_STATE_ROOT);
+                const allowed = state || (collector && COLLECTOR_HOST_PATHS.some((root) => below(path, root)));
                 const shown = raw === path ? raw : `${raw} (${path})`;
                 const mounts = containersOf(pod).flatMap(({ container, label }) =>
                     (Array.isArray(container?.volumeMounts) ? container.volumeMounts : []).filter((m: any) => m?.name === volume.name).map((m: any) => ({ m, label })),
@@ -198,7 +200,7 @@ export const KUBERNETES_RULES: KubernetesRule[] = [
                 if (!allowed) {
                     if (mounts.length === 0) out.push(`${o} volume ${volume.name} is the host's ${shown}`);
                     for (const { label } of mounts) out.push(`${o} ${label} mounts the host's ${shown} (volume ${volume.name})`);
-                } else {
+                } else if (!state) {
                     for (const { m, label } of mounts) if (m.readOnly !== true) out.push(`${o} ${label} mounts the host's ${shown} writable (volume ${volume.name})`);
                 }
             }

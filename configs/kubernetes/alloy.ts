@@ -1,10 +1,23 @@
 import { SERVICE_PORTS } from "../../settings/defaults";
 import { Settings } from "../../settings/types";
 import { renderAlloyKubernetesConfig } from "../alloy/kubernetes";
-import { containerResources, imageParts } from "./names";
+import { containerResources, imageParts, kubernetesOf, releaseName } from "./names";
 
 /** The chart's default storage path, set explicitly so the mount and the flag cannot part. */
 const ALLOY_CHART_STORAGE = "/tmp/alloy";
+
+/** Where on each node the collectors keep their state; the policy (policy/kubernetesRules.ts) allows writing only below it. */
+export const COLLECTOR_STATE_ROOT = "/var/lib/alloy";
+
+/**
+ * Alloy's state on its node, one directory per namespace and release (two stacks on a cluster never share positions):
+ * a new pod (an upgrade, a rescheduled DaemonSet pod) resumes each file where the last one stopped. On an emptyDir it
+ * read every file under /var/log/pods again from its start: duplicates, and lines older than Loki's window behind
+ * their stream's newest (max_chunk_age / 2, 1 h) refused as too far behind, which the loss alerts count.
+ */
+export function alloyStateDir(settings: Settings): string {
+    return `${COLLECTOR_STATE_ROOT}/${kubernetesOf(settings).namespace}/${releaseName(settings, "alloy")}`;
+}
 
 /**
  * Values of the Alloy chart (grafana/alloy 1.11.1): a DaemonSet with the stack's file (configs/alloy/kubernetes.ts).
@@ -16,9 +29,9 @@ export function alloyValues(settings: Settings): Record<string, unknown> {
     const image = imageParts(settings.images.alloy);
     return {
         image: { registry: image.registry, repository: image.repository, tag: image.tag },
-        // Alloy's state (log positions among it) at the chart's storage path (values.yaml:60-62, /tmp/alloy): on an
-        // emptyDir, the root filesystem being read-only. It survives a container restart, not a new pod (see README).
-        controller: { type: "daemonset", volumes: { extra: [{ name: "alloy-storage", emptyDir: {} }] } },
+        // Alloy's state (log positions among it) at the chart's storage path (values.yaml:60-62, /tmp/alloy), on the
+        // node (the root filesystem is read-only). DirectoryOrCreate: the kubelet makes it, root's, like Alloy.
+        controller: { type: "daemonset", volumes: { extra: [{ name: "alloy-storage", hostPath: { path: alloyStateDir(settings), type: "DirectoryOrCreate" } }] } },
         alloy: {
             configMap: { create: true, content: escapeTpl(renderAlloyKubernetesConfig(settings)) },
             // The kubelet's pod logs, read-only; files there are root's (0640), so Alloy reads them as root, with

@@ -59,11 +59,16 @@ export function expectationProblems(settings: Settings, objects: KubeObject[]): 
 
     const alloy = main("DaemonSet", `${p}-alloy`, "alloy", "alloy");
     if (alloy) {
-        const hostPaths = (podSpec(alloy.o)!.volumes ?? []).filter((v) => v.hostPath).map((v) => v.hostPath.path);
-        want(JSON.stringify(hostPaths) === JSON.stringify(["/var/log"]), `Alloy's host paths ${JSON.stringify(hostPaths)}, expected only /var/log`);
-        // A read-only root: Alloy's storage path must be a volume, or it cannot start.
+        const volumes = podSpec(alloy.o)!.volumes ?? [];
+        const hostPaths = volumes.filter((v) => v.hostPath).map((v) => v.hostPath.path);
+        // The pods' logs, and the state directory of this stack's Alloy on the node (its namespace and release).
+        const stateDir = `/var/lib/alloy/${k8s.namespace}/${p}-alloy`;
+        want(JSON.stringify(hostPaths) === JSON.stringify(["/var/log", stateDir]), `Alloy's host paths ${JSON.stringify(hostPaths)}, expected /var/log and ${stateDir}`);
+        // Alloy's storage path (its positions) on the node's state directory, so a new pod resumes where the last stopped.
         const storage = (alloy.c.args ?? []).find((a) => a.startsWith("--storage.path="))?.split("=")[1];
-        want(storage !== undefined && (alloy.c.volumeMounts ?? []).some((m: any) => m.mountPath === storage), `Alloy's --storage.path ${storage} is not on a volume (its root filesystem is read-only)`);
+        const mount = (alloy.c.volumeMounts ?? []).find((m: any) => m.mountPath === storage);
+        const volume = volumes.find((v) => v.name === mount?.name);
+        want(volume?.hostPath?.path === stateDir && mount?.readOnly !== true, `Alloy's --storage.path ${storage} is on ${JSON.stringify(volume)} (readOnly ${mount?.readOnly}), expected the node's ${stateDir}, writable`);
     }
 
     if (!settings.grafana.externalUrl) {

