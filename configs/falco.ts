@@ -5,6 +5,7 @@ import { CONFIG_DIR } from "./paths";
 import { COLLECTOR_READY_PATH, SOCKET_PROXY_SERVICE } from "./collection";
 import { toYaml } from "./yaml";
 import { START_SCRIPT } from "./grafana/server";
+import { GRAFANA_START_SCRIPT } from "./kubernetes/grafana";
 
 /** Where the host's Docker socket is mounted inside the Falco container (Falco's documented layout). */
 export const FALCO_DOCKER_SOCKET = "/host/var/run/docker.sock";
@@ -116,8 +117,10 @@ export function falcoRules(settings: Settings): FalcoItem[] {
 /**
  * The same rules on Kubernetes, where the container plugin (0.7.1, in the image; README "k8s.*" fields from the CRI
  * pod sandbox) names pods: the stack's pods are its namespace's pods of its releases (`<prefix>-<chart>`). No
- * healthcheck runs a shell there (the charts' probes are HTTP), and Grafana's entrypoint is `/run.sh` (process name
- * run.sh, not a shell binary), so nothing is excused. The runtime sockets: only Falco's own container plugin reads them.
+ * healthcheck runs a shell there (the charts' probes are HTTP). Grafana's entrypoint is the start script run by
+ * /bin/sh (configs/kubernetes/grafana.ts), excused as on Docker: its container's first process (proc.vpid 1, never a
+ * `kubectl exec`), that exact command line, in the stack's Grafana release. The runtime sockets: only Falco's own
+ * container plugin reads them.
  */
 function falcoKubernetesRules(settings: Settings): FalcoItem[] {
     const ns = settings.kubernetes?.namespace;
@@ -128,7 +131,9 @@ function falcoKubernetesRules(settings: Settings): FalcoItem[] {
         {
             rule: "Shell in observability stack container",
             desc: "A shell was started inside one of the stack's own pods; none of them runs one in normal operation.",
-            condition: `spawned_process and container and ${ours} and proc.name in (shell_binaries)`,
+            condition:
+                `spawned_process and container and ${ours} and proc.name in (shell_binaries)` +
+                (settings.grafana.externalUrl ? "" : ` and not (${release} = "${settings.namePrefix}-grafana" and proc.vpid = 1 and proc.cmdline = "sh ${GRAFANA_START_SCRIPT}")`),
             output: `Shell spawned in stack container (${where} user=%user.name cmdline=%proc.cmdline parent=%proc.pname)`,
             priority: "WARNING",
             tags: ["observability_stack", "container", "shell", "mitre_execution"],

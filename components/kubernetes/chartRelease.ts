@@ -8,8 +8,8 @@ export interface ChartReleaseArgs {
     readonly settings: Settings;
     /** The namespace every object of the release goes to (the stack's, created first). */
     readonly namespace: pulumi.Input<string>;
-    /** The chart's values, rendered by configs/kubernetes from the settings (with secrets' names, never their values). */
-    readonly values: Record<string, unknown>;
+    /** The chart's values, rendered by configs/kubernetes from the settings (with secrets' names and digests, never their values). */
+    readonly values: pulumi.Input<Record<string, unknown>>;
 }
 
 /**

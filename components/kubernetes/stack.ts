@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ObservabilityStackArgs } from "../stack";
 import { GrafanaContent } from "../grafanaContent";
+import { secretDigest } from "../configSeed";
 import { alloyValues } from "../../configs/kubernetes/alloy";
 import { falcoValues } from "../../configs/kubernetes/falco";
 import { GRAFANA_SECRET_KEYS, grafanaSecretName, grafanaValues } from "../../configs/kubernetes/grafana";
@@ -58,6 +59,12 @@ export class KubernetesStack extends pulumi.ComponentResource {
         const objectInNamespace = { ...objectOpts, dependsOn: [namespace] };
         const secret = (logical: string, secretName: string, data: Record<string, pulumi.Input<string>>) =>
             new k8s.core.v1.Secret(`${name}-${logical}`, { metadata: { name: secretName, namespace: ns }, stringData: data }, objectInNamespace);
+        // The digest of the secrets a release's pods read, on their pod template (configs/kubernetes/names.ts
+        // secretsDigestAnnotation): an HMAC keyed by a random key kept secret in the state, as Docker's config hash
+        // (components/configSeed.ts), so the annotation and the preview reveal nothing a guess could be checked against.
+        const digestKey = new random.RandomPassword(`${name}-secrets-digest-key`, { length: 64, special: false }, { parent: this }).result;
+        const digestOf = (...values: Array<pulumi.Input<string> | undefined>) =>
+            pulumi.unsecret(pulumi.all([digestKey, ...values.map((v) => pulumi.output(v ?? ""))]).apply(([key, ...plain]) => secretDigest(JSON.stringify(plain), key)));
 
         // Grafana's and Prometheus' volumes are the program's claims, kept on destroy (retainVolumes) and refused deletion
         // (protectVolumes) as on Docker; Loki's and Alertmanager's are their StatefulSets' claims, which outlive them.
@@ -73,7 +80,8 @@ export class KubernetesStack extends pulumi.ComponentResource {
                   [LOKI_STORAGE_ENV.key]: secrets.lokiStorageKey as pulumi.Output<string>,
               })
             : undefined;
-        const loki = new LokiRelease(`${name}-loki`, { settings, namespace: ns, values: lokiValues(settings, credentials) }, { ...inNamespace, dependsOn: [namespace, ...(lokiSecret ? [lokiSecret] : [])] });
+        const lokiDigest: pulumi.Output<string | undefined> = credentials ? digestOf(secrets.lokiStorageKeyId, secrets.lokiStorageKey) : pulumi.output(undefined);
+        const loki = new LokiRelease(`${name}-loki`, { settings, namespace: ns, values: lokiDigest.apply((d) => lokiValues(settings, credentials, d)) }, { ...inNamespace, dependsOn: [namespace, ...(lokiSecret ? [lokiSecret] : [])] });
         new k8s.networking.v1.NetworkPolicy(`${name}-loki-ingress`, lokiNetworkPolicy(settings), objectInNamespace);
 
         const amSecret = alertmanagerHasSecrets(settings)
@@ -82,7 +90,8 @@ export class KubernetesStack extends pulumi.ComponentResource {
                   ...(secrets.smtpPassword ? { [SECRET_FILES.smtpPassword]: secrets.smtpPassword } : {}),
               })
             : undefined;
-        const prometheus = new PrometheusRelease(`${name}-prometheus`, { settings, namespace: ns, values: prometheusValues(settings) }, { ...inNamespace, dependsOn: [prometheusData, ...(amSecret ? [amSecret] : [])] });
+        const amDigest: pulumi.Output<string | undefined> = amSecret ? digestOf(secrets.contactPointUrl, secrets.smtpPassword) : pulumi.output(undefined);
+        const prometheus = new PrometheusRelease(`${name}-prometheus`, { settings, namespace: ns, values: amDigest.apply((d) => prometheusValues(settings, d)) }, { ...inNamespace, dependsOn: [prometheusData, ...(amSecret ? [amSecret] : [])] });
         const alloy = new AlloyRelease(`${name}-alloy`, { settings, namespace: ns, values: alloyValues(settings) }, { ...inNamespace, dependsOn: [loki] });
         if (settings.falco.enabled) {
             // After the collector, so Falco's first events are shipped.
@@ -97,7 +106,8 @@ export class KubernetesStack extends pulumi.ComponentResource {
                 [GRAFANA_SECRET_KEYS.password]: adminPassword,
                 ...(secrets.smtpPassword ? { [GRAFANA_SECRET_KEYS.smtpPassword]: secrets.smtpPassword } : {}),
             });
-            const grafana = new GrafanaRelease(`${name}-grafana`, { settings, namespace: ns, values: grafanaValues(settings) }, { ...inNamespace, dependsOn: [grafanaSecret, claim("grafana"), loki, prometheus] });
+            const grafanaDigest = digestOf(adminPassword, secrets.smtpPassword);
+            const grafana = new GrafanaRelease(`${name}-grafana`, { settings, namespace: ns, values: grafanaDigest.apply((d) => grafanaValues(settings, d)) }, { ...inNamespace, dependsOn: [grafanaSecret, claim("grafana"), loki, prometheus] });
             new GrafanaContent(
                 `${name}-content`,
                 {

@@ -9,21 +9,28 @@ const ADMIN_PASSWORD_FILE = `${CONFIG_DIR}/admin_password`;
 const SMTP_PASSWORD_FILE = `${CONFIG_DIR}/smtp_password`;
 export const START_SCRIPT = `${CONFIG_DIR}/start.sh`;
 
+/** Where the start script reads the admin password: Docker's 0400 file, or the chart's environment variable (Kubernetes). */
+export type AdminPasswordSource = { readonly file: string } | { readonly env: string };
+
 /**
  * The Grafana container's entrypoint script. Grafana applies GF_SECURITY_ADMIN_PASSWORD(__FILE) only when it
  * creates its database (conf/defaults.ini, [security] admin_password: "default admin password, can be changed
  * before first start"). On every later start (a redeploy on a retained volume, a new grafanaAdminPassword) the
- * admin's password is set to the file's content with Grafana's own CLI
+ * admin's password is set to the secret's value with Grafana's own CLI
  * (pkg/cmd/grafana-cli/commands/reset_password_command.go: user id 1, --password-from-stdin) before the image's
  * /run.sh (packaging/docker/run.sh) starts the server, so the password Pulumi holds is always the valid one.
+ * From an environment variable, `printf` is the shell's builtin: the password is on no process's command line.
  */
-export function renderGrafanaStart(): string {
+export function renderGrafanaStart(source: AdminPasswordSource = { file: ADMIN_PASSWORD_FILE }): string {
+    const cli = 'grafana cli --homepath "$GF_PATHS_HOME" --config "$GF_PATHS_CONFIG" --configOverrides "cfg:default.paths.data=$GF_PATHS_DATA" \\';
+    const reset = "admin reset-admin-password --password-from-stdin";
     return [
         "#!/bin/sh",
         "# Rendered by the observability stack (configs/grafana/server.ts): keeps the admin password equal to the Pulumi secret.",
         'if [ -s "$GF_PATHS_DATA/grafana.db" ]; then',
-        '    grafana cli --homepath "$GF_PATHS_HOME" --config "$GF_PATHS_CONFIG" --configOverrides "cfg:default.paths.data=$GF_PATHS_DATA" \\',
-        `        admin reset-admin-password --password-from-stdin < ${ADMIN_PASSWORD_FILE} \\`,
+        ...("file" in source
+            ? [`    ${cli}`, `        ${reset} < ${source.file} \\`]
+            : [`    printf '%s' "$${source.env}" | ${cli}`, `        ${reset} \\`]),
         '        || echo "observability: resetting the admin password failed; the one in the database stays" >&2',
         "fi",
         `exec ${IMAGE_ENTRYPOINT} "$@"`,

@@ -9,7 +9,7 @@ import { prometheusValues } from "./prometheus";
 /**
  * Every chart's values for a Kubernetes stack, by path relative to an output directory (`npm run render`): what the
  * program gives each helm.v4.Chart. Loki's object store credentials appear only as the Secret's name, present when the
- * stack sets them (`credentials`).
+ * stack sets them (`credentials`). Without the secrets digest of the pods that read Secrets (its key is in the state).
  */
 export function renderChartValues(settings: Settings, credentials = false): Record<string, string> {
     return {

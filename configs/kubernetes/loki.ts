@@ -2,7 +2,7 @@ import { SERVICE_PORTS } from "../../settings/defaults";
 import { Settings } from "../../settings/types";
 import { LOKI_CHART_DATA_DIR, LokiTarget, lokiConfig } from "../loki";
 import { toYaml } from "../yaml";
-import { containerResources, imageParts, kubernetesOf, releaseName } from "./names";
+import { containerResources, imageParts, kubernetesOf, releaseName, secretsDigestAnnotation } from "./names";
 
 /** The Secret holding Loki's object store credentials (created by the program, read into Loki's environment). */
 export function lokiStorageSecretName(settings: Settings): string {
@@ -25,7 +25,7 @@ export function lokiTarget(settings: Settings, credentials: boolean): LokiTarget
  * no structuredConfig it is that file; the file has no `{{`, which tpl would evaluate. The other `loki.*` values
  * only feed the chart's validation (templates/validate.yaml) and must agree with the file.
  */
-export function lokiValues(settings: Settings, credentials: boolean): Record<string, unknown> {
+export function lokiValues(settings: Settings, credentials: boolean, secretsDigest?: string): Record<string, unknown> {
     const k8s = kubernetesOf(settings);
     const config = lokiConfig(settings, lokiTarget(settings, credentials));
     const text = toYaml(config);
@@ -44,6 +44,8 @@ export function lokiValues(settings: Settings, credentials: boolean): Record<str
             schemaConfig: config.schema_config,
             // The chart's own probes and service ports follow these.
             server: { http_listen_port: SERVICE_PORTS.loki, grpc_listen_port: config.server.grpc_listen_port },
+            // New object store keys roll the pod: Loki reads them from its environment at start.
+            ...secretsDigestAnnotation("podAnnotations", secretsDigest),
         },
         singleBinary: {
             replicas: settings.loki.replicas,

@@ -55,3 +55,13 @@ export function imageParts(ref: string): { registry: string; repository: string;
     const explicitRegistry = name.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
     return explicitRegistry ? { registry: first, repository: name.slice(first.length + 1), tag } : { registry: "docker.io", repository: name, tag };
 }
+
+/**
+ * A pod annotation with a digest of the Secrets a pod reads (an HMAC keyed by a key kept secret in the state,
+ * components/kubernetes/stack.ts): a changed secret changes the pod template, so the pod is replaced and reads the
+ * new value, which environment variables never pick up in a running pod. Nothing when there is no digest.
+ */
+export const SECRETS_DIGEST_ANNOTATION = "observability-stack/secrets-digest";
+export function secretsDigestAnnotation(key: string, digest: string | undefined): Record<string, { [SECRETS_DIGEST_ANNOTATION]: string }> {
+    return digest === undefined ? {} : { [key]: { [SECRETS_DIGEST_ANNOTATION]: digest } };
+}

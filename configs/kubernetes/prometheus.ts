@@ -3,7 +3,7 @@ import { Settings } from "../../settings/types";
 import { formatDuration } from "../../settings/units";
 import { alertRules } from "../alertRules";
 import { alertmanagerConfig, alertmanagerHasSecrets } from "../alertmanager";
-import { clusterUrls, containerResources, imageParts, kubernetesOf, releaseName } from "./names";
+import { clusterUrls, containerResources, imageParts, kubernetesOf, releaseName, secretsDigestAnnotation } from "./names";
 import { kubernetesScrapeConfigs } from "./scrape";
 import { dataClaimName } from "./volumes";
 
@@ -35,7 +35,7 @@ const SECURE = { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRo
  * (configs/kubernetes/scrape.ts), alerts to the stack's Alertmanager, routed to the same contact point
  * (configs/alertmanager.ts). kube-state-metrics, node-exporter (host network and PID) and the pushgateway are off.
  */
-export function prometheusValues(settings: Settings): Record<string, unknown> {
+export function prometheusValues(settings: Settings, secretsDigest?: string): Record<string, unknown> {
     const k8s = kubernetesOf(settings);
     const interval = formatDuration(settings.prometheus.scrapeInterval.seconds);
     const storageClass = k8s.storageClass ? { storageClass: k8s.storageClass } : {};
@@ -73,6 +73,9 @@ export function prometheusValues(settings: Settings): Record<string, unknown> {
             // One instance: no gossip listener (as on Docker).
             extraArgs: { "cluster.listen-address": "" },
             ...(secrets ? { extraSecretMounts: [{ name: "receiver-secrets", mountPath: ALERTMANAGER_SECRET_DIR, secretName: alertmanagerSecretName(settings), readOnly: true }] } : {}),
+            // A changed receiver secret rolls the pod, as a changed file does (the subchart's checksum/config without
+            // the reloader, templates/statefulset.yaml:29-31).
+            ...secretsDigestAnnotation("podAnnotations", secretsDigest),
             // The subchart's container context is `securityContext` (charts/alertmanager values.yaml:82); its default
             // sets only the user.
             securityContext: { ...SECURE, runAsUser: 65534, runAsGroup: 65534 },

@@ -5,6 +5,8 @@
  * kube-apiserver v1.26.3 (etcd, RBAC, strict field validation) and read back; the render twice is identical, and what
  * the settings ask is read back from the objects (a chart ignores a misspelt value path: this is what catches it).
  */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { renderAlloyKubernetesConfig } from "../../configs/alloy/kubernetes";
@@ -104,6 +106,46 @@ describe.each(kubernetesStacks())("%s: the charts rendered by the real Helm, app
         const dir = writeTree({ "loki.yaml": text });
         const r = tool("loki").run(["-verify-config", "-config.file", path.join(dir, "loki.yaml")]);
         expect({ status: r.status, out: r.status === 0 ? "" : `${r.stdout}${r.stderr}` }).toEqual({ status: 0, out: "" });
+    });
+
+    /**
+     * The script, command, mount and variable as the chart renders them, run by the real /bin/sh. SWAP, stated: the
+     * container's filesystem is a temp dir (GF_PATHS_DATA moved there), Grafana's CLI a stand-in on PATH recording its
+     * arguments and stdin, and the image's /run.sh is absent (its exec fails last); the real image runs it in
+     * e2e-kubernetes.yml, which changes grafanaAdminPassword on a live stack and logs in with the new one.
+     */
+    test("Grafana's pod runs the start script from its ConfigMap, which sets the admin password to the Secret's on an existing database", () => {
+        const objects = of("grafana");
+        const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === `${p()}-grafana`)!;
+        const pod = podSpec(deployment)!;
+        const grafana = pod.containers.find((c) => c.name === "grafana") as any;
+        const [shell, script] = grafana.command;
+        expect(shell).toBe("/bin/sh");
+        const mount = grafana.volumeMounts.find((m: any) => m.mountPath === path.posix.dirname(script));
+        const configMap = pod.volumes!.find((v) => v.name === mount?.name)?.configMap?.name;
+        const text = configMapData(objects, configMap, path.posix.basename(script));
+        const passwordVar = grafana.env.find((e: any) => e.valueFrom?.secretKeyRef?.name === `${p()}-grafana-admin` && e.valueFrom.secretKeyRef.key === "admin-password")?.name;
+        expect(passwordVar).toBeDefined();
+
+        const root = writeTree({ "start.sh": text, "bin/grafana": '#!/bin/sh\necho "$@" > "$GF_PATHS_DATA/cli-args"\ncat > "$GF_PATHS_DATA/cli-stdin"\n' });
+        fs.chmodSync(path.join(root, "bin", "grafana"), 0o755);
+        const data = path.join(root, "data");
+        fs.mkdirSync(data);
+        const env = { PATH: `${path.join(root, "bin")}:/usr/bin:/bin`, GF_PATHS_DATA: data, GF_PATHS_HOME: "/usr/share/grafana", GF_PATHS_CONFIG: "/etc/grafana/grafana.ini", [passwordVar]: "pässword with spaces $HOME" };
+        const start = () => spawnSync("/bin/sh", [path.join(root, "start.sh")], { env, encoding: "utf8" });
+        // First start: no database yet, Grafana creates it with the variable's password; the script only hands over.
+        const first = start();
+        expect([fs.existsSync(path.join(data, "cli-args")), first.stderr]).toEqual([false, expect.stringMatching(/\/run\.sh/)]);
+        // A database from an earlier pod: the password is reset to the variable's, through stdin, before /run.sh.
+        fs.writeFileSync(path.join(data, "grafana.db"), "sqlite");
+        const later = start();
+        expect(fs.readFileSync(path.join(data, "cli-args"), "utf8").trim()).toBe(
+            `cli --homepath /usr/share/grafana --config /etc/grafana/grafana.ini --configOverrides cfg:default.paths.data=${data} admin reset-admin-password --password-from-stdin`,
+        );
+        expect(fs.readFileSync(path.join(data, "cli-stdin"), "utf8")).toBe("pässword with spaces $HOME");
+        expect(later.stderr).toMatch(/\/run\.sh/);
+        // Its pod template carries the digest of the Secret's values, so a new password replaces the pod.
+        expect((deployment.spec as any).template.metadata.annotations["observability-stack/secrets-digest"]).toMatch(/^[0-9a-f]{64}$/);
     });
 
     test("Alloy's ConfigMap is the DaemonSet file (the chart's tpl undone), and alloy-check -strict accepts it", () => {

@@ -109,3 +109,60 @@ describe("cluster: renders are deterministic", () => {
         expect(second).toEqual(first);
     });
 });
+
+describe("cluster: a changed secret replaces exactly the pods that read it", () => {
+    const ANNOTATION = "observability-stack/secrets-digest";
+    const overrides = {
+        "observability:loki": { retention: "168h", replicas: 1, storage: { type: "s3", bucket: "obs-logs", region: "eu-west-1" } },
+        "observability:grafana": { contactPoint: { kind: "webhook" } },
+    };
+    const SECRETS = {
+        "observability:grafanaAdminPassword": "first-admin-password",
+        "observability:lokiStorageKeyId": "AKIAEXAMPLE",
+        "observability:lokiStorageKey": "first-storage-key",
+        "observability:contactPointUrl": "https://hooks.example.com/first",
+    };
+    /** The digest on each secret-reading pod template, by chart: Grafana's pod, Loki's pods, Alertmanager's pod. */
+    const digests = async (secrets: Record<string, string>) => {
+        const run = await runProgram("cluster", stackConfig("cluster", { ...overrides, ...secrets }), undefined, Object.keys(secrets).map((k) => k.split(":")[1]));
+        const values = (chart: string) => chartNamed(run, chart).values as any;
+        return {
+            grafana: values("grafana").podAnnotations?.[ANNOTATION],
+            loki: values("loki").loki.podAnnotations?.[ANNOTATION],
+            alertmanager: values("prometheus").alertmanager.podAnnotations?.[ANNOTATION],
+            charts: byType(run, CHART_TYPE).flatMap((c) => plainStrings(c)),
+        };
+    };
+
+    test("each digest changes with its own secrets only, and reveals none of them", async () => {
+        const first = await digests(SECRETS);
+        for (const d of [first.grafana, first.loki, first.alertmanager]) expect(d).toMatch(/^[0-9a-f]{64}$/);
+        expect(new Set([first.grafana, first.loki, first.alertmanager]).size).toBe(3);
+        for (const value of Object.values(SECRETS)) expect(first.charts.filter((s) => s.includes(value))).toEqual([]);
+
+        const same = await digests(SECRETS);
+        expect([same.grafana, same.loki, same.alertmanager]).toEqual([first.grafana, first.loki, first.alertmanager]);
+        const password = await digests({ ...SECRETS, "observability:grafanaAdminPassword": "second-admin-password" });
+        expect([password.grafana === first.grafana, password.loki, password.alertmanager]).toEqual([false, first.loki, first.alertmanager]);
+        const key = await digests({ ...SECRETS, "observability:lokiStorageKey": "second-storage-key" });
+        expect([key.grafana, key.loki === first.loki, key.alertmanager]).toEqual([first.grafana, false, first.alertmanager]);
+        const hook = await digests({ ...SECRETS, "observability:contactPointUrl": "https://hooks.example.com/second" });
+        expect([hook.grafana, hook.loki, hook.alertmanager === first.alertmanager]).toEqual([first.grafana, first.loki, false]);
+    });
+
+    test("the digest is keyed: a digest of the secrets without the state's key is not it", async () => {
+        const { grafana } = await digests(SECRETS);
+        const crypto = await import("crypto");
+        const unkeyed = crypto.createHash("sha256").update(JSON.stringify(["first-admin-password", ""])).digest("hex");
+        expect(grafana).not.toBe(unkeyed);
+        // Keyed by the stack's digest key, a RandomPassword kept secret in the state (the mock's generated value here).
+        expect(grafana).toBe(crypto.createHmac("sha256", GENERATED_PASSWORD).update(JSON.stringify(["first-admin-password", ""])).digest("hex"));
+    });
+
+    test("pods that read no Secret carry no digest", async () => {
+        const run = program.run();
+        expect((chartNamed(run, "loki").values as any).loki.podAnnotations).toBeUndefined();
+        expect((chartNamed(run, "prometheus").values as any).alertmanager.podAnnotations).toBeUndefined();
+        expect((chartNamed(run, "grafana").values as any).podAnnotations[ANNOTATION]).toMatch(/^[0-9a-f]{64}$/);
+    });
+});

@@ -15,6 +15,7 @@
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { renderFalcoRules } from "../../configs/falco";
+import { grafanaValues } from "../../configs/kubernetes/grafana";
 import { rawConfig } from "../../settings/load";
 import { parseSettings } from "../../settings/parse";
 import { stackConfig } from "../harness/stackFiles";
@@ -176,7 +177,8 @@ describe("cluster (Kubernetes)", () => {
         ["prometheus", "prometheus-server", [["/bin/prometheus", "--config.file=/etc/config/prometheus.yml"]]],
         ["prometheus", "prometheus-server-configmap-reload", [["/bin/prometheus-config-reloader", "--watched-dir=/etc/config"]]],
         ["prometheus", "alertmanager", [["/bin/alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml"]]],
-        ["grafana", "grafana", [["/run.sh"], ["grafana", "server"]]],
+        // The start script (the command the values give the chart), Grafana's CLI it runs, then the image's /run.sh.
+        ["grafana", "grafana", [grafanaValues(settings).command as string[], ["grafana", "cli", "admin", "reset-admin-password", "--password-from-stdin"], ["/run.sh"], ["grafana", "server"]]],
         ["falco", "falco", [["/usr/bin/falco"]]],
     ];
     const fires = (namespace: string, release: string, argv: readonly string[], vpid = 1) => {
@@ -188,6 +190,16 @@ describe("cluster (Kubernetes)", () => {
     test("no event from what the stack's pods start", () => {
         const events = PODS.flatMap(([chart, , execs]) => execs.filter((argv) => fires(ns, `${settings.namePrefix}-${chart}`, argv)).map((a) => a.join(" ")));
         expect(events).toEqual([]);
+    });
+
+    test("Grafana's start script is excused only as its container's first process, with that command, in the stack's Grafana", () => {
+        const start = grafanaValues(settings).command as string[];
+        expect(start[0]).toBe("/bin/sh");
+        expect(fires(ns, `${settings.namePrefix}-grafana`, start, 1)).toBe(false);
+        // A `kubectl exec` of the same command, another script, the same command in another release of the stack.
+        expect(fires(ns, `${settings.namePrefix}-grafana`, start, 57)).toBe(true);
+        expect(fires(ns, `${settings.namePrefix}-grafana`, ["/bin/sh", "/tmp/start.sh"], 1)).toBe(true);
+        expect(fires(ns, `${settings.namePrefix}-loki`, start, 1)).toBe(true);
     });
 
     test("a person's shell in any of the stack's pods raises one; in an application's pod, or another stack's, none", () => {

@@ -163,6 +163,7 @@ test("e2e-kubernetes.yml: kind, test:k8s on the published charts, up, pods Ready
         at(/pulumi preview --stack cluster --refresh --expect-no-changes/),
         at(/kubectl -n observability set resources statefulset\/obs-cluster-loki[\s\S]*npm run drift -- cluster[\s\S]*\[ "\$code" = 1 \]/),
         at(/npm run up -- cluster --yes --skip-preview --expect-no-changes/),
+        at(/pulumi config set --secret --stack cluster grafanaAdminPassword "\$new"\n\s*npm run up -- cluster --yes --skip-preview\n[\s\S]*\[ "\$\(status "\$new"\)" = 200 \] && \[ "\$\(status "\$old"\)" = 401 \]/),
     ];
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
