@@ -40,6 +40,10 @@ export function grafanaValues(settings: Settings, secretsDigest?: string): Recor
         ...secretsDigestAnnotation("podAnnotations", secretsDigest),
         // The program's claim (configs/kubernetes/volumes.ts), kept or protected like Docker's volumes.
         persistence: { enabled: true, existingClaim: dataClaimName(settings, "grafana"), lookupVolumeName: false },
+        // One Grafana on its ReadWriteOnce claim and SQLite file: the old pod goes before the new one starts. The chart's
+        // RollingUpdate (values.yaml:79-80) starts the new pod first, which on another node never attaches the claim
+        // (the rollout, and the up waiting for it, hang) and on the same node opens the database twice.
+        deploymentStrategy: { type: "Recreate" },
         // The chart chowns the volume with a root init container (initChownData) unless told not to; the volume is
         // mounted with fsGroup 472 (the chart's securityContext), which makes it Grafana's already.
         initChownData: { enabled: false },

@@ -79,6 +79,9 @@ export function expectationProblems(settings: Settings, objects: KubeObject[]): 
             want(password?.valueFrom?.secretKeyRef?.name === `${p}-grafana-admin`, `Grafana's admin password from ${JSON.stringify(password?.valueFrom)}, expected the program's Secret ${p}-grafana-admin`);
             const claim = (podSpec(grafana.o)!.volumes ?? []).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
             want(claim === `${p}-grafana-data`, `Grafana's volume ${claim}, expected the program's claim ${p}-grafana-data`);
+            // One pod on a ReadWriteOnce claim: the old pod must go before the new one starts.
+            const strategy = (grafana.o.spec as any).strategy?.type;
+            want(strategy === "Recreate", `Grafana's Deployment strategy ${strategy}, expected Recreate (one pod on a ReadWriteOnce claim)`);
         }
         const service = workload(objects, "Service", `${p}-grafana`) as any;
         const port = service?.spec?.ports?.[0];
@@ -92,6 +95,9 @@ export function expectationProblems(settings: Settings, objects: KubeObject[]): 
         want(args.some((a) => /^--storage\.tsdb\.retention\.time=/.test(a) && a.endsWith(`=${settingsRetention(settings)}`)), `Prometheus' retention flag ${args.find((a) => a.includes("retention.time"))}, settings say ${settingsRetention(settings)}`);
         const claim = (podSpec(server.o)!.volumes ?? []).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
         want(claim === `${p}-prometheus-data`, `Prometheus' volume ${claim}, expected the program's claim ${p}-prometheus-data`);
+        // The chart's default (values.yaml:471-472), kept: a second Prometheus would wait for the claim or the TSDB lock.
+        const strategy = (server.o.spec as any).strategy?.type;
+        want(strategy === "Recreate", `Prometheus' Deployment strategy ${strategy}, expected Recreate (one pod on a ReadWriteOnce claim)`);
     }
     main("StatefulSet", `${p}-prometheus-alertmanager`, "alertmanager", "alertmanager");
     for (const absent of ["kube-state-metrics", "prometheus-node-exporter", "prometheus-pushgateway"]) {
