@@ -23,7 +23,7 @@ export const DEFAULT_PROTECT_VOLUMES = false;
 
 /** Exact image versions; a digest may be appended. Bumped deliberately, never floating. */
 export const DEFAULT_IMAGES: Readonly<Record<Service, string>> = {
-    loki: "grafana/loki:3.7.3",
+    loki: "grafana/loki:3.7.6",
     // Promtail's successor: the same Loki client and pipeline stages, plus Prometheus exporters.
     alloy: "grafana/alloy:v1.18.1",
     // Promtail's last release line: it reached end of life on 2026-03-02.

@@ -27,7 +27,7 @@ export const IMAGE_FACTS: Readonly<Record<Service, ImageFacts>> = {
         ownedDirs: [{ path: "/loki", owner: "10001:10001", mode: "755" }],
         // No shell, no wget: the binary's own `-health` flag (cmd/loki/health.go, same tag) probes /ready.
         healthcheckTool: "/usr/bin/loki",
-        source: "grafana/loki v3.7.3 cmd/loki/Dockerfile",
+        source: "grafana/loki v3.7.6 cmd/loki/Dockerfile",
     },
     alloy: {
         // Ubuntu noble base; no USER (runs as root: "non-root support ... experimental"); creates /var/lib/alloy/data

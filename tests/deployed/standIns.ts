@@ -5,7 +5,7 @@
  *
  * | service      | runs                                                    | differs from the real image                                   |
  * |--------------|---------------------------------------------------------|---------------------------------------------------------------|
- * | loki         | the real Loki 3.7.6 (../shared/tools), /usr/bin/loki    | 3.7.6 for the pinned 3.7.3; busybox beside it                 |
+ * | loki         | the real Loki 3.7.6 (../shared/tools), /usr/bin/loki    | the pinned release; busybox beside it                         |
  * | promtail     | the real Promtail 3.6.15, /usr/bin/promtail; real bash  | 3.6.15 for the pinned 3.6.11; Debian's bash for Ubuntu's      |
  * | socketProxy  | Debian's HAProxy 2.6 with its libraries, through the    | HAProxy 2.6.12 for the pinned 3.2.21 (the file is written to  |
  * |              | image's own docker-entrypoint.sh (haproxy 3.2 alpine)   | what both accept; e2e.yml runs 3.2's `haproxy -c` on it)      |

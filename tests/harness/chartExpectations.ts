@@ -19,7 +19,7 @@ function workload(objects: KubeObject[], kind: string, name: string): KubeObject
     return objects.find((o) => o.kind === kind && o.metadata.name === name);
 }
 
-/** docker.io/grafana/loki:3.7.3 and grafana/loki:3.7.3 are the same image. */
+/** docker.io/grafana/loki:3.7.6 and grafana/loki:3.7.6 are the same image. */
 function sameImage(rendered: string, ref: string): boolean {
     const norm = (r: string) => r.replace(/^docker\.io\//, "").replace(/^library\//, "");
     return norm(rendered) === norm(ref);

@@ -35,7 +35,7 @@ interface Exec {
 
 /**
  * Each image's ENTRYPOINT, and what a script entrypoint execs next (scripts: comm is the script's name).
- * Sources: grafana/loki v3.7.3 cmd/loki/Dockerfile, clients/cmd/promtail/Dockerfile; grafana/alloy v1.18.1
+ * Sources: grafana/loki v3.7.6 cmd/loki/Dockerfile, clients/cmd/promtail/Dockerfile; grafana/alloy v1.18.1
  * Dockerfile; docker-library/haproxy 3.2/alpine (docker-entrypoint.sh, `#!/bin/sh`, execs haproxy -W -db);
  * prometheus v3.14.0 and alertmanager v0.30.1 Dockerfiles; grafana packaging/docker/run.sh (`#!/bin/bash -e`,
  * execs grafana server); falcosecurity/falco 0.44.1 docker/falco/Dockerfile (no ENTRYPOINT).
