@@ -1,11 +1,12 @@
 // Usage: GRAFANA_PASSWORD=... node k8sResume.mjs <grafana-url> <prefix> <node-log-lines> <settle-seconds> -- <restart command...>
 // A new collector pod resumes where the last one stopped (its positions on the node) instead of sending the node's
 // logs again. Through Grafana's Prometheus datasource, it reads how many lines Loki has received
-// (loki_distributor_lines_received_total) and discarded, runs the restart command (the e2e workflow: a rollout
-// restart of Alloy's DaemonSet and its status), waits <settle-seconds> (a re-read takes seconds; Prometheus scrapes
-// every 15 s), and reads them again. Lines sent again would be about <node-log-lines> (every line of every pod log
-// file on the node, counted by the workflow just before); the check fails when half of that arrived, or when Loki
-// discarded lines meanwhile (a re-read line over an hour older than its stream's newest is refused as too far behind).
+// (loki_distributor_lines_received_total) and discarded, runs the restart command (the e2e workflow: the
+// deletion of Alloy's pod, then its successor Ready), waits <settle-seconds> (a re-read takes seconds; Prometheus
+// scrapes every 15 s), and reads them again. Lines sent again would be about <node-log-lines> (every line of the log
+// files of the pods Alloy collects on the node, counted by the workflow just before); the check fails when half of
+// that arrived, or when Loki discarded lines meanwhile (a re-read line over an hour older than its stream's newest is
+// refused as too far behind).
 // Exits 0 when it held, 1 when it did not (or the restart failed), 2 on bad usage.
 import { spawnSync } from "node:child_process";
 

@@ -171,7 +171,9 @@ test("e2e-kubernetes.yml: kind, test:k8s on the published charts, up, pods Ready
     // (kind names the node's container <cluster_name>-control-plane).
     expect(kind.with.cluster_name).toBe("observability");
     expect(runs[order[4]]).toContain(`ls -lR ${alloyStateDir(parseSettings("cluster", rawConfig(stackConfig("cluster"))))}`);
-    expect(runs[order[4]]).toMatch(/lines=\$\(docker exec observability-control-plane sh -c 'cat \/var\/log\/pods\/\*\/\*\/\*\.log \| wc -l'\)/);
+    // Only the pods Alloy collects: the stack's namespace and the application's pod (scripts/e2e/tracebackApp.yaml).
+    const app = (yaml.loadAll(fs.readFileSync(path.join(DIR, "..", "..", "scripts", "e2e", "tracebackApp.yaml"), "utf8")) as any[]).find((o) => o.kind === "Pod");
+    expect(runs[order[4]]).toContain(`lines=$(docker exec observability-control-plane sh -c 'cat /var/log/pods/${cluster.namespace}_*/*/*.log /var/log/pods/${app.metadata.namespace}_${app.metadata.name}_*/*/*.log | wc -l')`);
     const cleanup = job.steps[job.steps.length - 1];
     expect([cleanup.if, cleanup.run]).toEqual(["always()", expect.stringMatching(/pulumi destroy --stack cluster/)]);
 });
